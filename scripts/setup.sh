@@ -12,6 +12,12 @@ packages=(
   iproute2 procps
 )
 
+# Integration tests run third-party peers: node `ws` (from npm) needs node and npm; the machine
+# image may already have them outside Debian's packages.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
