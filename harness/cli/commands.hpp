@@ -10,5 +10,6 @@ class App;
 namespace wsprobe::cli {
 
 void add_serve_command(CLI::App& app, int& exit_code);
+void add_cases_command(CLI::App& app, int& exit_code);
 
 }  // namespace wsprobe::cli
