@@ -28,8 +28,8 @@ std::string compute_accept(std::string_view key);
 // --- Client side -------------------------------------------------------------------------------
 
 struct client_options {
-  std::vector<std::string>
-      subprotocols;        // Sec-WebSocket-Protocol, joined with ", "; omitted when empty
+  // Sec-WebSocket-Protocol, joined with ", "; omitted when empty.
+  std::vector<std::string> subprotocols;
   std::string extensions;  // Sec-WebSocket-Extensions offer as written; omitted when empty
   std::string origin;      // Origin; omitted when empty
   std::vector<http_header> extra_headers;  // appended after the standard fields
@@ -48,7 +48,8 @@ struct response_checks {
   bool require_http_1_1 = true;    // HTTP/1.1 or higher
   bool require_upgrade = true;     // Upgrade: websocket (case-insensitive)
   bool require_connection = true;  // Connection holds the token "upgrade"
-  bool check_accept = true;  // exactly one Sec-WebSocket-Accept, correct (fault: no-accept-check)
+  // Exactly one Sec-WebSocket-Accept, and the right one (off: fault no-accept-check).
+  bool check_accept = true;
   bool require_offered_subprotocol = true;  // fault: accept-unoffered-subprotocol
   bool require_offered_extensions = true;   // only extension names the request offered
 };
