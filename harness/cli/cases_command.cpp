@@ -27,7 +27,8 @@ struct cases_options {
 };
 
 int run_cases(const cases_options& opt) {
-  std::filesystem::path dir = opt.dir.empty() ? cases::find_cases_dir() : opt.dir;
+  std::filesystem::path dir =
+      opt.dir.empty() ? cases::find_cases_dir() : std::filesystem::path(opt.dir);
   if (dir.empty()) {
     std::fprintf(
         stderr, "wsprobe cases: no cases folder found (give --dir DIR or set WSPROBE_CASES_DIR)\n");
