@@ -20,7 +20,10 @@ struct connect_options {
 // SNI and verification as configured. Throws transport_error that says what failed:
 // "cannot resolve 'x': …", "connection refused by 127.0.0.1:9", "connect to 10.0.0.1:80 timed
 // out", "TLS handshake failed: certificate verify failed".
-awaitable<std::unique_ptr<byte_stream>> connect(const ws_url& url,
-                                                const connect_options& options = {});
+// Parameters are taken by value: a coroutine must not keep references to temporaries.
+awaitable<std::unique_ptr<byte_stream>> connect(ws_url url, connect_options options);
+// The same with default options. (Not a default argument: g++ 12 frees a defaulted coroutine
+// argument twice.)
+awaitable<std::unique_ptr<byte_stream>> connect(ws_url url);
 
 }  // namespace wsprobe::net

@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -25,6 +26,8 @@ class deadline {
   deadline& operator=(const deadline&) = delete;
 
   void arm(byte_stream& stream, std::chrono::steady_clock::duration timeout);
+  // The same for anything that is not a byte_stream yet (a resolver, a connecting socket).
+  void arm(std::chrono::steady_clock::duration timeout, std::function<void()> on_expire);
   // Stops the timer; returns fired().
   bool disarm();
   bool fired() const;

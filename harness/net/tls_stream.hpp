@@ -24,7 +24,7 @@ class tls_stream final : public byte_stream {
   // Client handshake: SNI and certificate name check for `host` (a name or an IP literal; IP
   // literals get no SNI, RFC 6066 §3). Name checking happens only when the context verifies
   // peers. Throws transport_error("TLS handshake failed: …").
-  awaitable<void> handshake_client(const std::string& host);
+  awaitable<void> handshake_client(std::string host);
   // Server handshake. Throws transport_error("TLS handshake failed: …").
   awaitable<void> handshake_server();
 
