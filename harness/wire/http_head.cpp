@@ -134,7 +134,10 @@ std::string serialize(const http_response& response) {
   out.reserve(64);
   out += response.version;
   out += ' ';
-  out += std::to_string(response.status);
+  // At least 3 digits, so that a parsed "050" is written back as it came.
+  const auto digits = std::to_string(response.status);
+  if (digits.size() < 3) out.append(3 - digits.size(), '0');
+  out += digits;
   out += ' ';
   out += response.reason;
   out += "\r\n";

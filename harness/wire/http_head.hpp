@@ -54,7 +54,7 @@ struct http_request {
 
 struct http_response {
   std::string version = "HTTP/1.1";
-  unsigned status = 200;  // written as decimal digits; the parser accepts exactly 3 digits
+  unsigned status = 200;  // written in decimal, zero-padded to 3 digits; parsed from exactly 3
   std::string reason;     // reason-phrase, may be empty
   http_headers headers;
 

@@ -216,6 +216,18 @@ TEST(HttpHeadSerializer, RoundTripsRequestAndResponse) {
   EXPECT_EQ(back.message(), response);
 }
 
+TEST(HttpHeadSerializer, StatusCodesKeepThreeDigits) {
+  // Found by fuzz/handshake_response_fuzzer: "050" was written back as "50".
+  response_parser parser;
+  std::size_t used = 0;
+  ASSERT_EQ(parser.feed("HTTP/1.1 050 Odd\r\n\r\n", used), parse_status::done);
+  EXPECT_EQ(parser.message().status, 50u);
+  EXPECT_EQ(serialize(parser.message()), "HTTP/1.1 050 Odd\r\n\r\n");
+  http_response big;
+  big.status = 1000;  // any status can be sent, also one no parser accepts
+  EXPECT_EQ(serialize(big), "HTTP/1.1 1000 \r\n\r\n");
+}
+
 TEST(HttpHeadSerializer, WritesWhateverTheModelHolds) {
   http_request request;
   request.method = "BREW";
