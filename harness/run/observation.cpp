@@ -103,6 +103,7 @@ ojson describe(const observation& o) {
   }
   if (!o.peer_violation.empty()) j["peer_violation"] = o.peer_violation;
   if (o.timed_out) j["timeout"] = o.timeout_detail;
+  if (!o.internal_error.empty()) j["runner_error"] = o.internal_error;
   if (o.events_wait_expired) j["events_wait_expired"] = true;
   j["connect_us"] = o.connect_us;
   j["handshake_us"] = o.handshake_us;

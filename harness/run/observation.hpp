@@ -89,6 +89,9 @@ struct observation {
   // failure: the outcomes decide, the reason mentions it).
   bool events_wait_expired = false;
 
+  // Something failed in the runner itself (never the peer's fault); the case FAILS with it.
+  std::string internal_error;
+
   // Timings, microseconds since the case started (-1: did not happen).
   std::int64_t connect_us = -1;
   std::int64_t handshake_us = -1;

@@ -296,6 +296,11 @@ judgement judge(const cases::test_case& c, const observation& o) {
     j.reason = "cannot connect: " + o.connect_error;
     return j;
   }
+  if (!o.internal_error.empty()) {
+    j.result = verdict::failed;
+    j.reason = "runner error: " + o.internal_error;
+    return j;
+  }
   if (o.status == 101 && o.response_received && !o.upgraded && !o.handshake_error.empty()) {
     j.result = verdict::failed;
     j.reason = "invalid handshake response: " + o.handshake_error;
