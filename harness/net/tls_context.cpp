@@ -128,7 +128,10 @@ std::shared_ptr<ssl::context> make_server_tls_context(const tls_server_options& 
   }
   boost::system::error_code ec;
   context.use_certificate_chain(boost::asio::buffer(cert_pem), ec);
-  if (ec) throw transport_error("cannot use " + cert_name + ": " + describe_error(ec), ec);
+  if (ec) {
+    throw transport_error(
+        "cannot use " + cert_name + ": no PEM certificate in it (" + describe_error(ec) + ")", ec);
+  }
   context.use_private_key(boost::asio::buffer(key_pem), ssl::context::pem, ec);
   if (ec) {
     // OpenSSL checks the key against the certificate here and says "key values mismatch".
