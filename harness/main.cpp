@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   wsprobe::cli::add_serve_command(app, exit_code);
   wsprobe::cli::add_cases_command(app, exit_code);
+  wsprobe::cli::add_test_server_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
