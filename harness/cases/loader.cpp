@@ -20,6 +20,7 @@ namespace {
 
 // Generated payloads are lazy, but a runner will hold one in memory: keep them sane.
 constexpr std::uint64_t max_generated_payload = 256ull << 20;
+constexpr int max_depth = 64;
 
 std::string in_quotes(std::string_view s) {
   return "\"" + std::string(s) + "\"";
@@ -846,7 +847,17 @@ std::vector<test_case> load_collect(std::string_view text, std::string_view file
   std::vector<test_case> out;
   json doc;
   try {
-    doc = json::parse(text.begin(), text.end());
+    // Cases nest a few levels; a deeper document is a mistake (and would recurse deeply below).
+    bool too_deep = false;
+    doc = json::parse(text.begin(), text.end(), [&](int depth, json::parse_event_t, json&) {
+      if (depth > max_depth) too_deep = true;
+      return !too_deep;
+    });
+    if (too_deep) {
+      errors.push_back(std::string(file) + ": nested deeper than " + std::to_string(max_depth) +
+                       " levels");
+      return out;
+    }
   } catch (const nlohmann::json::parse_error& e) {
     errors.push_back(parse_error_message(text, file, e));
     return out;
