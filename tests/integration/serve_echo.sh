@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `wsprobe serve` echoes what an independent client (Python websockets) sends: text, binary,
 # fragmented and 16 MiB messages, over ws:// and wss://, for each server implementation; and it
-# stops with exit code 0 on SIGTERM.
+# stops with exit code 0 on SIGTERM; --max-message-size refuses larger messages with 1009.
 set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
@@ -92,6 +92,15 @@ for impl in $IMPLS; do
     stop_server || failed=1
     ran=$((ran + 1))
   done
+  # --max-message-size is honoured: a larger message is refused with close code 1009.
+  echo "== $impl --max-message-size 1000"
+  if start_server "$TMP/serve-$impl-limit.out" --impl "$impl" --listen 127.0.0.1:0 \
+    --max-message-size 1000; then
+    "$PY" "$CHECK" "$url" --too-big 1001 || failed=1
+    stop_server || failed=1
+  else
+    failed=1
+  fi
 done
 
 if [[ $ran -eq 0 ]]; then

@@ -3,6 +3,9 @@ implementation independent of ours. Run with /usr/bin/python3.
 
 Usage: echo_check.py URL    (wss:// URLs are checked without certificate verification, for the
                             self-signed certificate `wsprobe serve --tls` generates)
+       echo_check.py URL --too-big N   only checks that a message of N bytes is refused with
+                            close code 1009 (for a server started with a smaller
+                            --max-message-size)
 Prints one line per check; exits 0 when every echo matched, 1 otherwise."""
 import asyncio
 import os
@@ -66,9 +69,31 @@ async def main(url):
         check("close handshake 1000", ws.close_code == 1000, f"close code {ws.close_code}")
 
 
+async def too_big(url, size):
+    """A message over the server's limit must be refused with 1009 (RFC 6455 §7.4.1)."""
+    context = None
+    if url.startswith("wss://"):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    async with websockets.connect(url, ssl=context, compression=None, open_timeout=10,
+                                  close_timeout=10) as ws:
+        await echo(ws, "message under the limit", b"x" * 10)
+        await ws.send(b"y" * size)
+        try:
+            reply = await asyncio.wait_for(ws.recv(), 10)
+            check(f"{size}-byte message refused", False, f"echoed {describe(reply)}")
+        except websockets.ConnectionClosed:
+            code = ws.close_code
+            check(f"{size}-byte message refused with 1009", code == 1009, f"close code {code}")
+
+
 if __name__ == "__main__":
     try:
-        asyncio.run(asyncio.wait_for(main(sys.argv[1]), 120))
+        if len(sys.argv) == 4 and sys.argv[2] == "--too-big":
+            asyncio.run(asyncio.wait_for(too_big(sys.argv[1], int(sys.argv[3])), 60))
+        else:
+            asyncio.run(asyncio.wait_for(main(sys.argv[1]), 120))
     except Exception as e:  # any failure to connect or a dropped connection is a failure
         check("connection", False, f"{type(e).__name__}: {e}")
     print(f"{'all echoes matched' if not failures else 'failed: ' + ', '.join(failures)}")
