@@ -86,7 +86,9 @@ void inbound::feed(std::span<const std::uint8_t> bytes, std::int64_t t_us,
           }
           o_.close_reason.assign(ev.payload.size() > 2 ? ev.payload.begin() + 2 : ev.payload.end(),
                                  ev.payload.end());
-          violation("invalid close frame: " + parsed.error, parsed.fail_code, t_us, replies);
+          // A close verdict matter, not a case verdict one: the close expectation decides.
+          o_.close_payload_error = parsed.error;
+          if (!o_.close_sent) replies.push_back(out_.close_frame(parsed.fail_code));
           break;
         }
         // §5.5.1: answer with a close, echoing the code (1000 for an empty close).

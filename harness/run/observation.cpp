@@ -86,6 +86,7 @@ ojson describe(const observation& o) {
     if (o.close_received) {
       close["code"] = o.close_code ? ojson(*o.close_code) : ojson(nullptr);
       close["reason"] = o.close_reason;
+      if (!o.close_payload_error.empty()) close["payload_error"] = o.close_payload_error;
     }
     close["sent"] = o.close_sent;
     if (o.sent_close_code) close["sent_code"] = *o.sent_close_code;

@@ -67,6 +67,7 @@ struct observation {
   bool close_received = false;
   std::optional<std::uint16_t> close_code;  // from the peer's close frame; none = empty payload
   std::string close_reason;
+  std::string close_payload_error;  // the peer's close payload broke §5.5.1/§7.4 (code 5000 …)
   bool close_sent = false;
   std::optional<std::uint16_t> sent_close_code;
   bool peer_closed_tcp = false;         // end of stream (FIN) or reset from the peer

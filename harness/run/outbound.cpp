@@ -51,7 +51,7 @@ outgoing outbound::frame(const cases::send_frame_step& s) {
   outgoing out;
   out.chunk = s.chunk;
   wire::encode_frame(spec, s.payload.bytes(), out.bytes);
-  track(out.bytes);
+  track(out.bytes, false);
   return out;
 }
 
@@ -70,7 +70,7 @@ outgoing outbound::message(const cases::send_message_step& s) {
     wire::encode_frame(spec, std::span(payload).subspan(offset, n), out.bytes);
     offset += n;
   }
-  track(out.bytes);
+  track(out.bytes, false);
   return out;
 }
 
@@ -81,7 +81,7 @@ outgoing outbound::close(const cases::send_close_step& s) {
   outgoing out;
   out.chunk = s.chunk;
   wire::encode_frame(spec, s.close_payload(), out.bytes);
-  track(out.bytes);
+  track(out.bytes, true);
   return out;
 }
 
@@ -90,7 +90,7 @@ outgoing outbound::raw(const cases::send_raw_step& s) {
   out.chunk = s.chunk;
   out.raw = true;
   out.bytes = s.payload.bytes();
-  track(out.bytes);
+  track(out.bytes, false);
   return out;
 }
 
@@ -100,7 +100,7 @@ outgoing outbound::pong(std::span<const std::uint8_t> payload) {
   spec.mask = random_key();
   outgoing out;
   wire::encode_frame(spec, payload, out.bytes);
-  track(out.bytes);
+  track(out.bytes, false);
   return out;
 }
 
@@ -110,15 +110,16 @@ outgoing outbound::close_frame(std::optional<std::uint16_t> code, std::string_vi
   spec.mask = random_key();
   outgoing out;
   wire::encode_frame(spec, wire::build_close_payload(code, reason), out.bytes);
-  track(out.bytes);
+  track(out.bytes, true);
   return out;
 }
 
-void outbound::track(std::span<const std::uint8_t> bytes) {
+void outbound::track(std::span<const std::uint8_t> bytes, bool close_counts) {
   scratch_.assign(bytes.begin(), bytes.end());
   std::size_t pos = 0;
   using kind = wire::frame_decoder::event_kind;
-  while (pos < scratch_.size() && !decoder_.failed()) {
+  // Until need_more: a frame_end can follow the last byte with nothing left to consume.
+  while (!decoder_.failed()) {
     std::size_t consumed = 0;
     const auto ev = decoder_.next(std::span<std::uint8_t>(scratch_).subspan(pos), consumed);
     pos += consumed;
@@ -143,7 +144,14 @@ void outbound::track(std::span<const std::uint8_t> bytes) {
       if (h.opcode == wire::opcode::ping) {
         ++o_.pings_sent;
       } else if (h.opcode == wire::opcode::close) {
-        if (!o_.close_sent) {
+        // Close frames of send_close steps, of our finish and of our replies start or answer
+        // the closing handshake (Autobahn counts its sendCloseFrame alike), and so does a
+        // well-formed one from send_frame/send_raw; a malformed one (unmasked, RSV bits,
+        // fragmented, too long, non-minimal length) is a probe the peer must fail on.
+        const bool well_formed = h.masked && !h.rsv1 && !h.rsv2 && !h.rsv3 && h.fin &&
+                                 h.payload_length <= wire::max_control_payload &&
+                                 h.header_size == 6;
+        if ((close_counts || well_formed) && !o_.close_sent) {
           o_.close_sent = true;
           if (o_.initiator == close_initiator::none) o_.initiator = close_initiator::us;
           if (control_.size() >= 2) {

@@ -37,7 +37,8 @@ class outbound {
 
  private:
   // Follows the bytes as the peer will decode them (leniently) and records what they are.
-  void track(std::span<const std::uint8_t> bytes);
+  // `close_counts`: a close frame among them is our side of the closing handshake.
+  void track(std::span<const std::uint8_t> bytes, bool close_counts);
   std::optional<wire::masking_key> key_for(const cases::mask_spec& m);
 
   observation& o_;

@@ -271,6 +271,11 @@ judgement judge_close(const cases::close_expectation& e, const cases::test_case&
     j.close_reason = "peer closed without a close frame (" + what + ")";
     return j;
   }
+  if (!o.close_payload_error.empty()) {
+    j.close_result = verdict::failed;
+    j.close_reason = "peer's close frame is invalid: " + o.close_payload_error;
+    return j;
+  }
   if (!code_acceptable(e, o)) {
     j.close_result = verdict::failed;
     j.close_reason = "peer's " + what + ", expected " + join_codes(e.codes);

@@ -76,7 +76,8 @@ void frame_logger::feed(std::span<const std::uint8_t> bytes, std::int64_t t_us) 
   // The decoder unmasks in place; the log wants the bytes as they were on the wire.
   scratch_.assign(bytes.begin(), bytes.end());
   std::size_t pos = 0;
-  while (pos < scratch_.size()) {
+  // Until need_more: a frame_end can follow the last byte with nothing left to consume.
+  for (;;) {
     std::size_t consumed = 0;
     const auto ev = decoder_.next(std::span<std::uint8_t>(scratch_).subspan(pos), consumed);
     const auto original = bytes.subspan(pos, consumed);

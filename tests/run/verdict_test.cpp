@@ -391,3 +391,24 @@ TEST(Verdict, AnyCodeWhenCodesEmpty) {
 
 }  // namespace
 }  // namespace wsprobe::run
+
+namespace wsprobe::run {
+namespace {
+
+TEST(Verdict, InvalidClosePayloadFailsTheCloseUnlessInformational) {
+  cases::test_case c = make_case({});
+  observation o = clean_observation();
+  o.close_code = 5000;
+  o.close_payload_error = "close code 5000 is not allowed on the wire";
+  judgement j = judge(c, o);
+  EXPECT_EQ(j.close_result, verdict::failed);
+  EXPECT_EQ(j.close_reason,
+            "peer's close frame is invalid: close code 5000 is not allowed on the wire");
+  c.close.informational = true;
+  j = judge(c, o);
+  EXPECT_EQ(j.close_result, verdict::informational);
+  EXPECT_EQ(j.result, verdict::ok);
+}
+
+}  // namespace
+}  // namespace wsprobe::run
