@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `wsprobe test-server` runs the whole shipped suite against both reference servers with no
+# FAILED case and the expected number of cases, writes index.json, and does FAIL the ping cases
+# against a server that never answers pings (so that this test cannot pass vacuously). An
+# unreachable target is exit 2.
+set -euo pipefail
+: "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
+py=/usr/bin/python3
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+rm -rf "$WSPROBE_TEST_TMP"
+mkdir -p "$WSPROBE_TEST_TMP"
+cases_dir="$WSPROBE_SOURCE_DIR/cases"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# start_server NAME ARGS...: starts `wsprobe serve ARGS` on a free port; sets $url.
+start_server() {
+  local name=$1; shift
+  local out="$WSPROBE_TEST_TMP/$name.out"
+  "$WSPROBE" serve --listen 127.0.0.1:0 "$@" >"$out" 2>"$WSPROBE_TEST_TMP/$name.err" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$out")
+    [ -n "$url" ] && return 0
+    sleep 0.05
+  done
+  fail "$name did not start: $(cat "$WSPROBE_TEST_TMP/$name.err")"
+}
+
+# The cases for servers over HTTP/1.1, as `wsprobe cases` counts them.
+expected=$("$WSPROBE" cases --list --json --dir "$cases_dir" | $py -c '
+import json, sys
+print(sum(1 for c in json.load(sys.stdin) if c["under_test"] != "client" and "h1" in c["transport"]))')
+[ "$expected" -gt 0 ] || fail "no cases found"
+
+for impl in beast wsprobe; do
+  start_server "$impl" --impl "$impl"
+  rc=0
+  "$WSPROBE" test-server "$url" --cases-dir "$cases_dir" --report-dir "$WSPROBE_TEST_TMP/report-$impl" \
+    --agent "$impl" --json --quiet >"$WSPROBE_TEST_TMP/$impl.json" || rc=$?
+  $py - "$WSPROBE_TEST_TMP/$impl.json" "$WSPROBE_TEST_TMP/report-$impl/index.json" "$expected" "$impl" "$rc" <<'PY' || fail "$impl"
+import json, sys
+summary, report, expected, impl, rc = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+for f in summary["failed"]:
+    print(f"  FAILED {f['case']}: {f['reason']}", file=sys.stderr)
+assert summary["FAILED"] == 0 and rc == 0, f"{summary['FAILED']} FAILED, exit {rc}"
+assert summary["total"] == expected, f"ran {summary['total']} cases, expected {expected}"
+assert report["schema"] == "wsprobe-report/1" and report["mode"] == "test-server"
+assert report["target"]["agent"] == impl
+assert report["summary"]["total"] == expected == len(report["results"])
+assert all(r["verdict"] in ("OK", "INFORMATIONAL", "NON-STRICT", "UNIMPLEMENTED") for r in report["results"])
+areas = ", ".join(f"{a} {v['total']} in {v['duration_ms'] / 1000:.2f}s" for a, v in summary["areas"].items())
+print(f"ok: {impl}: {summary['total']} cases, {summary['OK']} OK, {summary['NON-STRICT']} NON-STRICT, "
+      f"{summary['INFORMATIONAL']} INFORMATIONAL, wall {summary['duration_ms'] / 1000:.2f}s ({areas})")
+PY
+done
+
+# A server that never answers pings: every case that waits for a pong FAILS, exit 1.
+start_server no-pong --impl wsprobe --fault no-pong
+rc=0
+"$WSPROBE" test-server "$url" --cases-dir "$cases_dir" --cases 'pingpong.*' --timeout 1000 \
+  --report-dir "$WSPROBE_TEST_TMP/report-no-pong" --json --quiet >"$WSPROBE_TEST_TMP/no-pong.json" || rc=$?
+[ "$rc" -eq 1 ] || fail "no-pong: exit $rc, expected 1"
+$py - "$WSPROBE_TEST_TMP/no-pong.json" <<'PY' || fail "no-pong"
+import json, sys
+s = json.load(open(sys.argv[1]))
+failed = {f["case"] for f in s["failed"]}
+for case in ("pingpong.ping-empty", "pingpong.ping-125-bytes", "pingpong.ten-pings"):
+    assert case in failed, f"{case} did not fail against no-pong"
+print(f"ok: no-pong: {len(failed)} of {s['total']} ping cases FAILED")
+PY
+
+# Unreachable target: exit 2 and a message naming it, before any case runs.
+rc=0
+out=$("$WSPROBE" test-server ws://127.0.0.1:9/ --cases-dir "$cases_dir" 2>&1) || rc=$?
+[ "$rc" -eq 2 ] || fail "unreachable: exit $rc"
+grep -q "cannot reach 127.0.0.1:9" <<<"$out" || fail "unreachable message: $out"
+echo "ok: unreachable -> $out"
+
+# A bad URL is a usage error.
+rc=0
+"$WSPROBE" test-server http://127.0.0.1:1/ --cases-dir "$cases_dir" 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ] || fail "bad URL: exit $rc"
+echo "ok: bad URL -> exit 2"
