@@ -5,10 +5,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <variant>
 
 #include "harness/net/connect.hpp"
 
@@ -62,11 +64,42 @@ void probe_target(const script_options& options) {
   if (failure) std::rethrow_exception(failure);
 }
 
+namespace {
+
+// A rough cost of a case in ms: its pauses and its payload volume. Long cases start first so
+// that they overlap the many short ones instead of ending the run alone.
+std::uint64_t estimated_cost(const std::vector<cases::step>& steps) {
+  std::uint64_t cost = 0;
+  for (const cases::step& s : steps) {
+    if (const auto* p = std::get_if<cases::pause_step>(&s)) {
+      cost += p->ms;
+    } else if (const auto* f = std::get_if<cases::send_frame_step>(&s)) {
+      cost += f->payload.size() / 20000 +
+              (f->declared_length.value_or(0) > f->payload.size() ? 1000 : 0);
+    } else if (const auto* m = std::get_if<cases::send_message_step>(&s)) {
+      cost += m->payload.size() / 20000;
+    } else if (const auto* r = std::get_if<cases::repeat_step>(&s)) {
+      cost += r->count * (1 + estimated_cost(r->steps));
+    }
+  }
+  return cost;
+}
+
+}  // namespace
+
 server_run_result run_test_server(const std::vector<cases::test_case>& all,
                                   const server_run_options& options) {
   server_run_result out;
   const auto started = clock::now();
   std::vector<std::optional<report::case_result>> slots(all.size());
+  std::vector<std::size_t> order(all.size());
+  std::vector<std::uint64_t> cost(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    order[i] = i;
+    cost[i] = estimated_cost(all[i].steps);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::atomic<std::size_t> next{0};
   std::mutex progress_mutex;
   progress p;
@@ -79,8 +112,9 @@ server_run_result run_test_server(const std::vector<cases::test_case>& all,
         [&]() -> net::awaitable<void> {
           for (;;) {
             if (options.stop && options.stop->load()) co_return;
-            const std::size_t i = next.fetch_add(1);
-            if (i >= all.size()) co_return;
+            const std::size_t k = next.fetch_add(1);
+            if (k >= all.size()) co_return;
+            const std::size_t i = order[k];
             observation o = co_await run_case_script(all[i], options.script);
             report::case_result r = make_case_result(all[i], std::move(o));
             std::lock_guard lock(progress_mutex);
