@@ -47,7 +47,7 @@ struct case_outcome {
 
 // The outcomes of a run in memory, or of an index.json (schema "wsprobe-report/1").
 std::vector<case_outcome> outcomes_of(std::span<const case_result> results);
-std::vector<case_outcome> outcomes_from_report_json(const nlohmann::json& index,
+std::vector<case_outcome> outcomes_from_report_json(const nlohmann::ordered_json& index,
                                                     const std::string& source);
 // Reads an index.json; throws baseline_error.
 std::vector<case_outcome> load_report_outcomes(const std::filesystem::path& index_json);
@@ -80,7 +80,7 @@ struct baseline {
 
 // Parses a baseline: an index.json ("schema": "wsprobe-report/1") or an expectations file
 // ("schema": "wsprobe-baseline/1", "expect": {"glob": ["OK", …], …}). Throws baseline_error.
-baseline baseline_from_json(const nlohmann::json& doc, const std::string& source);
+baseline baseline_from_json(const nlohmann::ordered_json& doc, const std::string& source);
 baseline load_baseline(const std::filesystem::path& path);
 
 // One case whose standing against the baseline is worth listing.
