@@ -23,7 +23,8 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "SKIP: node or npm is not installed, so node ws cannot be installed"
   exit 0
 fi
-if ! node_path=$(NODE_WS_VERSION=$version timeout 120 bash "$WSPROBE_SOURCE_DIR/tests/peers/install_node_ws.sh" \
+# Bounded, so that an unreachable registry costs a minute at most.
+if ! node_path=$(NODE_WS_VERSION=$version npm_config_fetch_retries=1 npm_config_fetch_timeout=15000 timeout 60 bash "$WSPROBE_SOURCE_DIR/tests/peers/install_node_ws.sh" \
     2>"$WSPROBE_TEST_TMP/install.err"); then
   if ! timeout 20 npm ping >/dev/null 2>&1; then
     echo "SKIP: the npm registry is unreachable, so ws@$version cannot be installed"
