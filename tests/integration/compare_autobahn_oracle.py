@@ -108,7 +108,7 @@ def main():
     print(f"agreement with the published Autobahn verdicts of {agent}: {agreeing}/{compared} "
           f"cases ({100 * ratio:.1f} %), {explained} explained difference(s)")
     if ratio < args.min_agreement:
-        problems.append(f"agreement {100 * ratio:.1f} % is below {100 * args.min_agreement:.0f} %")
+        problems.append(f"agreement {100 * ratio:.1f} % is below {100 * args.min_agreement:g} %")
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)
     return 1 if problems else 0
