@@ -22,6 +22,7 @@
 #include "harness/cases/selection.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/net/url.hpp"
+#include "harness/report/ci_outputs.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/run/test_server_runner.hpp"
 
@@ -42,6 +43,8 @@ struct test_server_options {
   bool quiet = false;
   bool insecure = false;
   std::string ca_file;
+  report::ci_outputs_options ci;  // --junit, --baseline, --autobahn-json, --summary-md
+  std::string baseline_file;
 };
 
 std::atomic<bool> interrupted{false};
@@ -146,6 +149,13 @@ int run_test_server_command(const test_server_options& opt) {
   }
   if (selected.empty()) return fail_usage("no case to run (check --cases / --exclude)");
 
+  std::optional<report::baseline> base;  // read before the run: a bad file is a usage error
+  try {
+    if (!opt.baseline_file.empty()) base = report::load_baseline(opt.baseline_file);
+  } catch (const report::baseline_error& e) {
+    return fail_usage(e.what());
+  }
+
   // One connection first, so that an unreachable target is a usage error, not N failures.
   try {
     run::probe_target(ro.script);
@@ -172,8 +182,14 @@ int run_test_server_command(const test_server_options& opt) {
   rep.results = std::move(result.results);
 
   std::filesystem::path report_path;
+  std::optional<report::baseline_comparison> comparison;
   try {
     report_path = report::write_json_report(rep, opt.report_dir);
+    report::ci_outputs_options ci = opt.ci;
+    ci.report_dir = opt.report_dir;
+    ci.base = base ? &*base : nullptr;
+    ci.skipped = report::skipped_cases(loaded.cases, opt.include, opt.exclude);
+    comparison = report::write_ci_outputs(rep, ci);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wsprobe test-server: %s\n", e.what());
     return 2;
@@ -188,7 +204,10 @@ int run_test_server_command(const test_server_options& opt) {
     ++a.counts.counts[static_cast<std::size_t>(r.result)];
     a.duration_ms += r.duration_ms;
   }
-  const int exit_code = total.count(cases::verdict::failed) > 0 ? 1 : rep.interrupted ? 130 : 0;
+  // With --baseline only regressions count.
+  const bool regressed =
+      comparison ? comparison->regressions() > 0 : total.count(cases::verdict::failed) > 0;
+  const int exit_code = regressed ? 1 : rep.interrupted ? 130 : 0;
   if (opt.json) {
     nlohmann::ordered_json j = report::as_json(total);
     j["duration_ms"] = rep.duration_ms;
@@ -209,6 +228,7 @@ int run_test_server_command(const test_server_options& opt) {
         failed.push_back({{"case", r.id}, {"reason", r.reason}});
     }
     j["failed"] = std::move(failed);
+    if (comparison) j["baseline"] = report::as_json(*comparison);
     j["exit_code"] = exit_code;
     std::printf("%s\n",
                 j.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
@@ -235,6 +255,7 @@ int run_test_server_command(const test_server_options& opt) {
     if (rep.interrupted) std::fprintf(out, "interrupted: %zu cases not run\n", rep.not_run);
     std::fprintf(out, "report: %s (wall time %.2f s, %zu jobs)\n", report_path.string().c_str(),
                  rep.duration_ms / 1000.0, opt.jobs);
+    if (comparison) report::print_comparison(out, *comparison);
   }
   return exit_code;
 }
@@ -263,6 +284,12 @@ void add_test_server_command(CLI::App& app, int& exit_code) {
   command->add_flag("--quiet", opt->quiet, "no progress and no summary table");
   command->add_flag("--insecure", opt->insecure, "wss://: do not verify the server certificate");
   command->add_option("--ca", opt->ca_file, "wss://: trust the CAs in this PEM file");
+  command->add_option("--junit", opt->ci.junit_file, "also write junit.xml to FILE");
+  command->add_option("--baseline", opt->baseline_file,
+                      "exit 1 only on regressions against FILE (index.json or expectations)");
+  command->add_option("--autobahn-json", opt->ci.autobahn_dir,
+                      "also write Autobahn|Testsuite index.json and case files into DIR");
+  command->add_option("--summary-md", opt->ci.summary_md, "append a Markdown summary to FILE");
   command->callback([opt, &exit_code] { exit_code = run_test_server_command(*opt); });
 }
 

@@ -239,6 +239,7 @@ std::string wirelog_text(const case_result& r) {
       s += " sha256 " + e.data.sha256;
     } else if (e.what == wirelog_entry::kind::http && printable(e.data.bytes)) {
       std::string head(e.data.bytes.begin(), e.data.bytes.end());
+      while (!head.empty() && (head.back() == '\n' || head.back() == '\r')) head.pop_back();
       std::string indented;
       for (char c : head) {
         if (c == '\r') continue;
