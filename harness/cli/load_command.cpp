@@ -1,0 +1,237 @@
+// `wsprobe load URL`: the load generator (DESIGN.md §2, docs/load.md). Exit codes: 0 no errors,
+// 1 errors were counted (lost, corrupted, closed by server, failed connections …), 2 usage or
+// target error (bad URL, unresolvable host, not one connection established), 130 interrupted
+// with no errors.
+#include <CLI/CLI.hpp>
+
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/cli/commands.hpp"
+#include "harness/load/load_report.hpp"
+#include "harness/load/load_run.hpp"
+#include "harness/net/url.hpp"
+
+namespace wsprobe::cli {
+namespace {
+
+struct load_cli {
+  std::string url;
+  std::size_t connections = 1;
+  double connect_rate = 0;
+  std::size_t max_pending = 256;
+  double duration_s = 10;
+  double warmup_s = 0;
+  double rate = 0;
+  double rate_per_conn = 0;
+  std::size_t in_flight = 0;
+  bool idle = false;
+  double ping_interval_s = 1;
+  std::size_t size = 64;
+  std::string size_dist;
+  bool text = false;
+  bool binary = false;
+  std::string payload_file;
+  std::size_t threads = 0;
+  std::vector<std::string> source_ips;
+  std::string report_dir = "reports/latest";
+  bool insecure = false;
+  std::string ca_file;
+  bool json = false;
+  bool quiet = false;
+};
+
+load::stop_flag& stop() {
+  static load::stop_flag flag;
+  return flag;
+}
+
+extern "C" void on_load_interrupt(int) {
+  stop().requested.store(true);
+}
+
+// First SIGINT/SIGTERM: stop sending, drain, write the report. A second one kills as usual.
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_load_interrupt;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "wsprobe load: %s\n", message.c_str());
+  return 2;
+}
+
+std::chrono::nanoseconds to_ns(double seconds) {
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(seconds * 1e9)));
+}
+
+// Builds the run's options from the command line; returns a message when something is wrong.
+std::string make_options(const load_cli& c, load::load_options& o) {
+  try {
+    o.url = net::parse_ws_url(c.url);
+  } catch (const net::address_error& e) {
+    return e.what();
+  }
+  if (c.connections == 0) return "--connections must be at least 1";
+  o.connections = c.connections;
+  if (c.connect_rate < 0) return "--connect-rate must not be negative";
+  o.connect_rate = c.connect_rate;
+  if (c.max_pending == 0) return "--max-pending-handshakes must be at least 1";
+  o.max_pending_handshakes = c.max_pending;
+  if (!(c.duration_s > 0)) return "--duration must be positive";
+  if (c.warmup_s < 0) return "--warmup must not be negative";
+  o.duration = to_ns(c.duration_s);
+  o.warmup = to_ns(c.warmup_s);
+
+  const int models = (c.rate > 0 || c.rate_per_conn > 0) + (c.in_flight > 0) + c.idle;
+  if (models > 1) return "choose one load model: --rate/--rate-per-conn, --in-flight or --idle";
+  if (c.rate > 0 && c.rate_per_conn > 0) return "--rate and --rate-per-conn exclude each other";
+  if (c.in_flight > 0) {
+    o.model = load::load_model::closed_loop;
+    o.in_flight = c.in_flight;
+  } else if (c.idle) {
+    o.model = load::load_model::idle;
+    if (!(c.ping_interval_s > 0)) return "--ping-interval must be positive";
+    o.ping_interval = to_ns(c.ping_interval_s);
+  } else {
+    o.model = load::load_model::open_loop;
+    o.rate = c.rate_per_conn > 0 ? c.rate_per_conn * static_cast<double>(c.connections)
+                                 : (c.rate > 0 ? c.rate : 1000.0);
+  }
+
+  if (c.text && c.binary) return "--text and --binary exclude each other";
+  o.payload.text = c.text;
+  if (!c.payload_file.empty()) {
+    std::ifstream in(c.payload_file, std::ios::binary);
+    if (!in) return "cannot read --payload-file '" + c.payload_file + "'";
+    o.payload.fixed.assign(std::istreambuf_iterator<char>(in), {});
+    if (o.payload.fixed.size() < load::stamp_size) {
+      return "--payload-file must hold at least 16 bytes (the stamp goes there)";
+    }
+  } else if (!c.size_dist.empty()) {
+    const auto colon = c.size_dist.find(':');
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      o.payload.min_size = std::stoull(c.size_dist.substr(0, colon));
+      o.payload.max_size = std::stoull(c.size_dist.substr(colon + 1));
+    } catch (const std::exception&) {
+      return "--size-dist must be MIN:MAX in bytes";
+    }
+    if (o.payload.min_size > o.payload.max_size) return "--size-dist: MIN is larger than MAX";
+  } else {
+    o.payload.min_size = o.payload.max_size = c.size;
+  }
+  if (o.payload.fixed.empty() && o.payload.min_size < load::stamp_size) {
+    return "--size must be at least 16 bytes (sequence number and send time)";
+  }
+
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  o.threads = c.threads > 0 ? c.threads : cores;
+  for (const auto& text : c.source_ips) {
+    std::stringstream list(text);
+    std::string item;
+    while (std::getline(list, item, ',')) {
+      boost::system::error_code ec;
+      auto address = boost::asio::ip::make_address(item, ec);
+      if (ec) return "bad --source-ip '" + item + "'";
+      o.source_ips.push_back(address);
+    }
+  }
+  o.tls.insecure = c.insecure;
+  o.tls.ca_file = c.ca_file;
+  return {};
+}
+
+int run(const load_cli& c) {
+  load::load_options o;
+  if (auto problem = make_options(c, o); !problem.empty()) return usage_error(problem);
+
+  install_interrupt_handlers();
+  load::load_result result;
+  try {
+    result = load::run_load(o, c.quiet ? nullptr : stderr, stop());
+  } catch (const std::exception& e) {
+    return usage_error(e.what());
+  }
+
+  const auto report = load::load_report_json(o, result, WSPROBE_VERSION);
+  std::error_code ec;
+  std::filesystem::create_directories(c.report_dir, ec);
+  const auto path = std::filesystem::path(c.report_dir) / "load.json";
+  {
+    std::ofstream out(path);
+    out << report.dump(2) << "\n";
+    if (!out) return usage_error("cannot write " + path.string());
+  }
+  if (c.json) std::printf("%s\n", report["summary"].dump().c_str());
+  if (!c.quiet) {
+    load::print_summary(stderr, o, result);
+    std::fprintf(stderr, "report: %s\n", path.string().c_str());
+  }
+
+  if (result.connections == 0) {
+    std::fprintf(stderr, "wsprobe load: no connection to %s could be established\n",
+                 o.url.to_string().c_str());
+    return 2;
+  }
+  if (result.error_total() != 0) return 1;
+  return result.interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+void add_load_command(CLI::App& app, int& exit_code) {
+  auto c = std::make_shared<load_cli>();
+  CLI::App* cmd = app.add_subcommand("load", "Load-test a WebSocket echo server (docs/load.md)");
+  cmd->add_option("url", c->url, "ws:// or wss:// URL of an echo server")->required();
+  cmd->add_option("--connections", c->connections, "connections to open")->capture_default_str();
+  cmd->add_option("--connect-rate", c->connect_rate, "opening handshakes per second (0: unpaced)");
+  cmd->add_option("--max-pending-handshakes", c->max_pending,
+                  "connections being opened at once, at most")
+      ->capture_default_str();
+  cmd->add_option("--duration", c->duration_s, "measured seconds (after the warm-up)")
+      ->capture_default_str();
+  cmd->add_option("--warmup", c->warmup_s, "seconds of load before measuring (not counted)");
+  cmd->add_option("--rate", c->rate,
+                  "open loop: messages per second over all connections (default 1000)");
+  cmd->add_option("--rate-per-conn", c->rate_per_conn, "open loop: messages per second each");
+  cmd->add_option("--in-flight", c->in_flight,
+                  "closed loop: messages outstanding per connection (next on each echo)");
+  cmd->add_flag("--idle", c->idle, "hold connections open and only ping");
+  cmd->add_option("--ping-interval", c->ping_interval_s, "--idle: seconds between pings")
+      ->capture_default_str();
+  cmd->add_option("--size", c->size, "payload bytes per message (>= 16)")->capture_default_str();
+  cmd->add_option("--size-dist", c->size_dist, "payload bytes uniform in MIN:MAX");
+  cmd->add_flag("--text", c->text, "send text messages (ASCII payloads)");
+  cmd->add_flag("--binary", c->binary, "send binary messages (the default)");
+  cmd->add_option("--payload-file", c->payload_file,
+                  "payload bytes from FILE (its first 16 bytes carry the stamp)");
+  cmd->add_option("--threads", c->threads, "worker threads (default: all cores)");
+  cmd->add_option("--source-ip", c->source_ips,
+                  "local addresses to connect from, comma-separated or repeated (default for a "
+                  "loopback target: spread over 127.0.0.1-64)");
+  cmd->add_option("--report-dir", c->report_dir, "where load.json goes")->capture_default_str();
+  cmd->add_flag("--insecure", c->insecure, "wss://: do not verify the server certificate");
+  cmd->add_option("--ca", c->ca_file, "wss://: trust the CAs in this PEM file");
+  cmd->add_flag("--json", c->json, "print the summary as JSON on stdout");
+  cmd->add_flag("--quiet", c->quiet, "no status lines and no summary");
+  cmd->callback([c, &exit_code] { exit_code = run(*c); });
+}
+
+}  // namespace wsprobe::cli

@@ -1,0 +1,64 @@
+// `wsprobe load`, start to finish: resolve, start one worker thread per io_context, print a status
+// line every second, stop on time (or on request), merge what the workers measured.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/load/latency_histogram.hpp"
+#include "harness/load/load_options.hpp"
+
+namespace wsprobe::load {
+
+// One second of the run (t counts from the first connection attempt, warm-up included).
+struct series_point {
+  double t = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t received = 0;
+  std::uint64_t p50_us = 0;
+  std::uint64_t p99_us = 0;
+  std::uint64_t connections = 0;
+  std::uint64_t errors = 0;
+};
+
+struct load_result {
+  std::size_t threads = 0;
+  double window_seconds = 0;  // measured time: from the end of the warm-up to the end of sending
+  bool interrupted = false;
+  std::uint64_t connections = 0;  // opening handshakes that succeeded
+  std::uint64_t connect_errors = 0;
+  std::uint64_t messages_scheduled = 0;  // open loop: what the schedule meant to send
+  std::uint64_t messages_sent = 0;
+  std::uint64_t messages_received = 0;
+  std::uint64_t bytes_sent = 0;  // payload bytes
+  std::uint64_t bytes_received = 0;
+  std::uint64_t pings_sent = 0;
+  std::uint64_t pongs_received = 0;
+  std::map<std::string, std::uint64_t> errors;  // every kind, zeros included
+  latency_histogram latency_us;
+  latency_histogram connect_us;  // TCP connect (+ TLS handshake)
+  latency_histogram upgrade_us;  // opening handshake: request sent to 101 validated
+  latency_histogram ping_us;     // ping to pong (idle runs)
+  std::vector<series_point> series;
+
+  // Offered: what the schedule meant to send per second (open loop); otherwise what was sent.
+  double offered_rate() const;
+  // Echoes back per second of the window.
+  double achieved_rate() const;
+  std::uint64_t error_total() const;
+};
+
+// Set (e.g. from a SIGINT handler) to stop sending now, drain and finish.
+struct stop_flag {
+  std::atomic<bool> requested{false};
+};
+
+// Runs the load; status lines go to `status` (nullptr: none). Throws std::runtime_error when the
+// target cannot be resolved.
+load_result run_load(const load_options& options, std::FILE* status, const stop_flag& stop);
+
+}  // namespace wsprobe::load

@@ -1,0 +1,135 @@
+#include "harness/load/load_worker.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "harness/load/load_connection.hpp"
+#include "harness/load/pacing_schedule.hpp"
+
+namespace wsprobe::load {
+namespace asio = boost::asio;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+// How often the supervisor looks at the clock: the drain ends at most this late.
+constexpr auto supervise_period = std::chrono::milliseconds(20);
+// While the handshake limit is reached, how often the launcher looks again.
+constexpr auto pending_poll = std::chrono::milliseconds(1);
+
+asio::awaitable<void> sleep_until(asio::steady_timer& timer, clock::time_point when) {
+  timer.expires_at(when);
+  boost::system::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+}  // namespace
+
+load_worker::load_worker(const load_options& options,
+                         std::vector<boost::asio::ip::tcp::endpoint> targets,
+                         std::vector<std::size_t> connection_ids, run_timing timing,
+                         std::size_t threads)
+    : options_(options),
+      targets_(std::move(targets)),
+      ids_(std::move(connection_ids)),
+      timing_(timing),
+      threads_(std::max<std::size_t>(threads, 1)),
+      end_(timing.end) {
+  if (options_.url.secure) tls_ = net::make_client_tls_context(options_.tls);
+  connections_.reserve(ids_.size());
+}
+
+load_worker::~load_worker() {
+  // Sockets go before the io_context that they belong to.
+  connections_.clear();
+}
+
+bool load_worker::sending_over() const {
+  return clock::now() >= end_;
+}
+
+void load_worker::finish_now() {
+  asio::post(ctx_, [this] {
+    const auto now = clock::now();
+    if (now < end_) end_ = now;
+    for (auto& c : connections_) c->wake();
+  });
+}
+
+asio::awaitable<void> load_worker::launch() {
+  asio::steady_timer timer(ctx_);
+  const auto max_pending =
+      std::max<std::size_t>(1, (options_.max_pending_handshakes + threads_ - 1) / threads_);
+  std::optional<pacing_schedule> pace;
+  if (options_.connect_rate > 0 && !ids_.empty()) {
+    // The whole run opens connect_rate handshakes/s; this worker its share, interleaved with
+    // the other workers' (connection ids are dealt round robin).
+    const double rate = options_.connect_rate / static_cast<double>(threads_);
+    const auto offset = std::chrono::duration_cast<clock::duration>(
+        std::chrono::duration<double>(static_cast<double>(ids_.front()) / options_.connect_rate));
+    pace.emplace(timing_.epoch + offset, rate);
+  }
+  for (std::size_t j = 0; j < ids_.size(); ++j) {
+    if (pace) co_await sleep_until(timer, pace->intended(j));
+    while (pending_handshakes_ >= max_pending && !sending_over()) {
+      co_await sleep_until(timer, clock::now() + pending_poll);
+    }
+    if (sending_over()) break;
+    connections_.push_back(std::make_unique<load_connection>(*this, ids_[j]));
+    ++pending_handshakes_;
+    asio::co_spawn(ctx_, connections_.back()->run(), asio::detached);
+  }
+  launching_done_ = true;
+}
+
+void load_worker::publish_interval() {
+  std::lock_guard lock(stats_.interval_lock);
+  stats_.published_interval.merge(interval_);
+  interval_.reset();
+}
+
+asio::awaitable<void> load_worker::supervise() {
+  asio::steady_timer timer(ctx_);
+  auto next_publish = timing_.epoch + std::chrono::seconds(1);
+  for (;;) {
+    const auto now = clock::now();
+    if (now >= next_publish) {
+      publish_interval();
+      next_publish += std::chrono::seconds(1);
+    }
+    if (!drained_ && now >= end_) {
+      const bool all_back = std::all_of(connections_.begin(), connections_.end(),
+                                        [](const auto& c) { return c->outstanding() == 0; });
+      if ((all_back && launching_done_) || now >= end_ + options_.drain) {
+        drained_ = true;
+        for (auto& c : connections_) c->wake();
+      }
+    }
+    if (drained_ && launching_done_ &&
+        std::all_of(connections_.begin(), connections_.end(),
+                    [](const auto& c) { return c->finished(); })) {
+      break;
+    }
+    co_await sleep_until(timer, std::min(now + supervise_period, next_publish));
+  }
+  publish_interval();
+}
+
+void load_worker::run(clock::time_point hard_stop) {
+  asio::co_spawn(ctx_, launch(), asio::detached);
+  asio::co_spawn(ctx_, supervise(), asio::detached);
+  ctx_.run_until(hard_stop);
+  if (!ctx_.stopped()) {
+    // Something outlived the run: close every socket and let the coroutines unwind.
+    for (auto& c : connections_) c->abort();
+    ctx_.run_for(std::chrono::milliseconds(200));
+  }
+  done_.store(true, std::memory_order_release);
+}
+
+}  // namespace wsprobe::load

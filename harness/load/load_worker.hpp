@@ -1,0 +1,93 @@
+// One load thread: an io_context that owns a share of the connections and everything they
+// touch (buffers, masking keys, histograms), so that nothing is shared on the hot path.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "harness/load/latency_histogram.hpp"
+#include "harness/load/load_options.hpp"
+#include "harness/load/load_stats.hpp"
+#include "harness/load/masking_key_source.hpp"
+
+namespace wsprobe::load {
+
+class load_connection;
+
+// The run's clock marks, the same for every worker.
+struct run_timing {
+  std::chrono::steady_clock::time_point epoch;         // connections start; stamps count from it
+  std::chrono::steady_clock::time_point window_start;  // end of the warm-up
+  std::chrono::steady_clock::time_point end;           // no message is scheduled from here
+};
+
+class load_worker {
+ public:
+  // `connection_ids` are this worker's connections out of options.connections (they pick the
+  // source address and the phase of the send schedule).
+  load_worker(const load_options& options, std::vector<boost::asio::ip::tcp::endpoint> targets,
+              std::vector<std::size_t> connection_ids, run_timing timing, std::size_t threads);
+  ~load_worker();
+  load_worker(const load_worker&) = delete;
+  load_worker& operator=(const load_worker&) = delete;
+
+  // Runs the io_context on the calling thread until every connection has finished (the end of
+  // the run plus the drain), or until `hard_stop`.
+  void run(std::chrono::steady_clock::time_point hard_stop);
+  // Thread-safe: stop sending now and drain (SIGINT).
+  void finish_now();
+  bool done() const { return done_.load(std::memory_order_acquire); }
+
+  worker_stats& stats() { return stats_; }
+  // Valid once run() has returned.
+  const latency_histogram& latency() const { return latency_; }
+  const latency_histogram& connect_time() const { return connect_; }
+  const latency_histogram& upgrade_time() const { return upgrade_; }
+  const latency_histogram& ping_rtt() const { return ping_; }
+  // Messages the schedule meant to send in the window (open loop).
+  std::uint64_t scheduled() const { return scheduled_; }
+  // When sending stopped (the planned end, or earlier after finish_now()); valid after run().
+  std::chrono::steady_clock::time_point end() const { return end_; }
+
+ private:
+  friend class load_connection;
+
+  boost::asio::awaitable<void> launch();
+  boost::asio::awaitable<void> supervise();
+  void publish_interval();
+  bool sending_over() const;
+
+  const load_options& options_;
+  std::vector<boost::asio::ip::tcp::endpoint> targets_;
+  std::vector<std::size_t> ids_;
+  run_timing timing_;
+  std::size_t threads_;
+  boost::asio::io_context ctx_{1};
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::vector<std::unique_ptr<load_connection>> connections_;
+  std::size_t pending_handshakes_ = 0;
+  bool launching_done_ = false;
+  bool drained_ = false;                       // the drain is over: connections close
+  std::chrono::steady_clock::time_point end_;  // may move earlier on finish_now()
+  std::atomic<bool> done_{false};
+
+  worker_stats stats_;
+  masking_key_source keys_;
+  latency_histogram latency_;
+  latency_histogram interval_;
+  latency_histogram connect_;
+  latency_histogram upgrade_;
+  latency_histogram ping_;
+  std::uint64_t scheduled_ = 0;
+};
+
+}  // namespace wsprobe::load
