@@ -74,6 +74,8 @@ asio::awaitable<void> load_worker::launch() {
         std::chrono::duration<double>(static_cast<double>(ids_.front()) / options_.connect_rate));
     pace.emplace(timing_.epoch + offset, rate);
   }
+  // Nothing starts before the epoch: every stamp counts from it.
+  co_await sleep_until(timer, timing_.epoch);
   for (std::size_t j = 0; j < ids_.size(); ++j) {
     if (pace) co_await sleep_until(timer, pace->intended(j));
     while (pending_handshakes_ >= max_pending && !sending_over()) {

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# `wsprobe load` over loopback against the reference servers: an open-loop run loses nothing and
+# meets its offered rate, every echo has a latency; a closed-loop run and an idle run with pings
+# work; a server that changes messages, one that dies mid-run and a port nobody listens on are
+# counted as errors, and the run still ends on time and writes its report.
+set -euo pipefail
+
+: "${WSPROBE:?path to the wsprobe binary}"
+TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
+mkdir -p "$TMP"
+PY=/usr/bin/python3
+
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+# start_server ARGS...: `wsprobe serve ARGS` on port 0; sets server_pid and url.
+start_server() {
+  "$WSPROBE" serve --listen 127.0.0.1:0 "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
+  server_pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url="$(sed -n 's/^listening on //p' "$TMP/server.out" | head -n1)"
+    [[ -n "$url" ]] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "FAIL: wsprobe serve $* did not start" >&2
+  cat "$TMP/server.err" >&2
+  return 1
+}
+
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+# run_load NAME EXPECTED_RC MAX_SECONDS ARGS...: runs `wsprobe load`, checks its exit code and
+# that it ended within MAX_SECONDS; the report lands in $TMP/NAME/load.json.
+run_load() {
+  local name="$1" expected_rc="$2" max_s="$3"
+  shift 3
+  local started ended rc=0
+  started=$(date +%s.%N)
+  timeout 60 "$WSPROBE" load "$@" --threads 2 --report-dir "$TMP/$name" \
+    >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
+  ended=$(date +%s.%N)
+  if [[ "$rc" != "$expected_rc" ]]; then
+    echo "FAIL: $name: exit code $rc, expected $expected_rc" >&2
+    cat "$TMP/$name.err" >&2
+    return 1
+  fi
+  if ! "$PY" -c "import sys; sys.exit(0 if $ended - $started <= $max_s else 1)"; then
+    echo "FAIL: $name took longer than $max_s s" >&2
+    return 1
+  fi
+  if [[ ! -s "$TMP/$name/load.json" ]]; then
+    echo "FAIL: $name wrote no load.json" >&2
+    return 1
+  fi
+}
+
+# check NAME PYTHON-EXPRESSIONS...: each expression, over s (summary) and r (the report), is true.
+check() {
+  local name="$1"
+  shift
+  "$PY" - "$TMP/$name/load.json" "$name" "$@" <<'PYEOF'
+import json, sys
+path, name, checks = sys.argv[1], sys.argv[2], sys.argv[3:]
+r = json.load(open(path))
+s = r["summary"]
+assert r["schema"] == "wsprobe-load/1", r["schema"]
+bad = [c for c in checks if not eval(c, {"r": r, "s": s, "hist_total": lambda h: sum(n for _, n in h)})]
+if bad:
+    print(f"FAIL: {name}: " + "; ".join(bad), file=sys.stderr)
+    print(json.dumps(s, indent=1), file=sys.stderr)
+    sys.exit(1)
+PYEOF
+}
+
+NO_ERRORS='all(n == 0 for n in s["errors"].values())'
+
+# 1. Open loop against the Beast server: nothing lost, the offered rate met, every echo timed.
+start_server --impl beast
+run_load open 0 6 "$url" --connections 20 --rate 2000 --duration 2
+check open "$NO_ERRORS" 's["connections"] == 20' 's["connect_errors"] == 0' \
+  's["messages_sent"] > 3500' 's["messages_received"] == s["messages_sent"]' \
+  'abs(s["achieved_rate"] - s["offered_rate"]) <= 0.01 * s["offered_rate"]' \
+  's["offered_rate"] > 1800' \
+  'hist_total(r["histograms"]["latency_us"]) == s["messages_received"]' \
+  's["latency_us"]["count"] == s["messages_received"]' \
+  '0 < s["latency_us"]["p50"] <= s["latency_us"]["p99"] <= s["latency_us"]["max"]' \
+  'hist_total(r["histograms"]["connect_us"]) == 20' \
+  's["bytes_sent"] == 64 * s["messages_sent"]' 's["bytes_received"] == s["bytes_sent"]' \
+  'len(r["series"]) >= 1' 'r["environment"]["cores"] >= 1' 'r["params"]["rate"] == 2000'
+
+# 2. Closed loop with text messages of varying size.
+run_load closed 0 5 "$url" --connections 4 --in-flight 8 --duration 1 --text --size-dist 16:300
+check closed "$NO_ERRORS" 's["messages_received"] == s["messages_sent"]' \
+  's["messages_sent"] > 100' 'r["params"]["model"] == "closed-loop"' \
+  'hist_total(r["histograms"]["latency_us"]) == s["messages_received"]'
+
+# 3. Idle connections with pings.
+run_load idle 0 5 "$url" --connections 30 --idle --ping-interval 0.25 --duration 1
+check idle "$NO_ERRORS" 's["connections"] == 30' 's["messages_sent"] == 0' \
+  's["pings_sent"] >= 90' 's["pongs_received"] == s["pings_sent"]' \
+  'hist_total(r["histograms"]["ping_us"]) == s["pongs_received"]'
+
+# 4. The server dies mid-run: closed_by_server counted, the run ends on time with a report.
+run_load_background() {
+  timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 3 --threads 2 \
+    --report-dir "$TMP/killed" >"$TMP/killed.out" 2>"$TMP/killed.err" &
+  load_pid=$!
+}
+run_load_background
+sleep 1.2
+kill -KILL "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
+started=$(date +%s.%N)
+rc=0
+wait "$load_pid" || rc=$?
+[[ "$rc" == 1 ]] || { echo "FAIL: killed: exit code $rc, expected 1" >&2; cat "$TMP/killed.err" >&2; exit 1; }
+check killed 's["errors"]["closed_by_server"] + s["errors"]["io_error"] == 10' \
+  's["messages_received"] > 500' 's["connections"] == 10'
+
+# 5. A server that echoes binary messages as text: every echo is counted corrupted.
+start_server --impl wsprobe --fault binary-as-text
+run_load corrupt 1 5 "$url" --connections 5 --rate 500 --duration 1
+check corrupt 's["errors"]["corrupted"] > 400' 's["messages_received"] == 0' \
+  's["errors"]["lost"] == 0' 'hist_total(r["histograms"]["latency_us"]) == 0'
+stop_server
+
+# 6. Nobody listens: every connection refused, exit code 2, a report all the same.
+run_load refused 2 5 "$url" --connections 5 --rate 100 --duration 1
+check refused 's["errors"]["connect_refused"] == 5' 's["connections"] == 0' \
+  's["connect_errors"] == 5'
+
+echo "load_basic: all checks passed"
