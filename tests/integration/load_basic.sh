@@ -111,7 +111,23 @@ check idle "$NO_ERRORS" 's["connections"] == 30' 's["messages_sent"] == 0' \
   's["pings_sent"] >= 90' 's["pongs_received"] == s["pings_sent"]' \
   'hist_total(r["histograms"]["ping_us"]) == s["pongs_received"]'
 
-# 4. The server dies mid-run: closed_by_server counted, the run ends on time with a report.
+# 4. SIGINT stops sending, drains and writes the report (exit code 130, interrupted).
+timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 30 --warmup 0.3 \
+  --threads 2 --report-dir "$TMP/sigint" >"$TMP/sigint.out" 2>"$TMP/sigint.err" &
+load_pid=$!
+sleep 1.3
+kill -INT "$load_pid"
+started=$(date +%s.%N)
+rc=0
+wait "$load_pid" || rc=$?
+ended=$(date +%s.%N)
+[[ "$rc" == 130 ]] || { echo "FAIL: sigint: exit code $rc, expected 130" >&2; cat "$TMP/sigint.err" >&2; exit 1; }
+"$PY" -c "import sys; sys.exit(0 if $ended - $started <= 1.5 else 1)" ||
+  { echo "FAIL: sigint: more than 1.5 s from SIGINT to exit" >&2; exit 1; }
+check sigint "$NO_ERRORS" 's["interrupted"] is True' 's["window_s"] < 1.5' \
+  's["messages_received"] == s["messages_sent"] > 300'
+
+# 5. The server dies mid-run: closed_by_server counted, the run ends on time with a report.
 run_load_background() {
   timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 3 --threads 2 \
     --report-dir "$TMP/killed" >"$TMP/killed.out" 2>"$TMP/killed.err" &
@@ -129,14 +145,14 @@ wait "$load_pid" || rc=$?
 check killed 's["errors"]["closed_by_server"] + s["errors"]["io_error"] == 10' \
   's["messages_received"] > 500' 's["connections"] == 10'
 
-# 5. A server that echoes binary messages as text: every echo is counted corrupted.
+# 6. A server that echoes binary messages as text: every echo is counted corrupted.
 start_server --impl wsprobe --fault binary-as-text
 run_load corrupt 1 5 "$url" --connections 5 --rate 500 --duration 1
 check corrupt 's["errors"]["corrupted"] > 400' 's["messages_received"] == 0' \
   's["errors"]["lost"] == 0' 'hist_total(r["histograms"]["latency_us"]) == 0'
 stop_server
 
-# 6. Nobody listens: every connection refused, exit code 2, a report all the same.
+# 7. Nobody listens: every connection refused, exit code 2, a report all the same.
 run_load refused 2 5 "$url" --connections 5 --rate 100 --duration 1
 check refused 's["errors"]["connect_refused"] == 5' 's["connections"] == 0' \
   's["connect_errors"] == 5'
