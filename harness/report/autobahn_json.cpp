@@ -49,32 +49,9 @@ std::string autobahn_report_file(std::string_view agent, std::string_view autoba
   return autobahn_agent_slug(agent) + "_case_" + id + ".json";
 }
 
-bool autobahn_id_less(std::string_view a, std::string_view b) {
-  auto parts = [](std::string_view s) {
-    std::vector<long> p;
-    long n = 0;
-    bool any = false;
-    for (char c : s) {
-      if (c >= '0' && c <= '9') {
-        n = n * 10 + (c - '0');
-        any = true;
-      } else if (c == '.') {
-        p.push_back(any ? n : -1);
-        n = 0;
-        any = false;
-      }
-    }
-    p.push_back(any ? n : -1);
-    return p;
-  };
-  const auto pa = parts(a), pb = parts(b);
-  if (pa != pb) return pa < pb;
-  return a < b;
-}
-
 namespace {
 
-// The case of the run that stands for each Autobahn id (the worst verdict, then h1 first).
+// The case of the run that stands for each Autobahn id: the worst verdict, the first one of it.
 std::vector<std::pair<std::string, const case_result*>> representatives(const run_report& report) {
   std::map<std::string, const case_result*> chosen;
   for (const case_result& r : report.results) {
@@ -82,10 +59,8 @@ std::vector<std::pair<std::string, const case_result*>> representatives(const ru
     const case_result*& slot = chosen[*r.autobahn];
     if (slot == nullptr || r.result > slot->result) slot = &r;
   }
-  std::vector<std::pair<std::string, const case_result*>> v(chosen.begin(), chosen.end());
-  std::sort(v.begin(), v.end(),
-            [](const auto& x, const auto& y) { return autobahn_id_less(x.first, y.first); });
-  return v;
+  // Ids in text order, as Autobahn writes its index ("1.1.1" < "10.1.1" < "2.1").
+  return {chosen.begin(), chosen.end()};
 }
 
 }  // namespace

@@ -19,10 +19,9 @@ namespace wsprobe::report {
 std::string autobahn_agent_slug(std::string_view agent);
 // "<slug>_case_<id with dots as underscores>.json" ("ws_8_18_3_case_1_1_1.json").
 std::string autobahn_report_file(std::string_view agent, std::string_view autobahn_id);
-// Orders Autobahn ids by their numeric parts ("1.1.2" < "1.1.10" < "2.1").
-bool autobahn_id_less(std::string_view a, std::string_view b);
 
-// index.json: {agent: {id: {...}}}, ids in Autobahn order. When several cases of the run share
+// index.json: {agent: {id: {...}}}, ids in text order as Autobahn
+// writes them. When several cases of the run share
 // an Autobahn id (both transports, matrix rows) the worst verdict stands for it.
 nlohmann::ordered_json autobahn_index(const run_report& report);
 // The per-case file of one result that has an Autobahn id.
