@@ -30,7 +30,10 @@ namespace {
 
 // A write batch stops growing here; what is still due leaves in the next write.
 constexpr std::size_t max_batch_bytes = 256 * 1024;
-constexpr std::size_t read_buffer_size = 64 * 1024;
+// The read buffer starts small (idle connections cost little) and doubles, up to the maximum,
+// whenever a read fills it.
+constexpr std::size_t initial_read_buffer = 4 * 1024;
+constexpr std::size_t max_read_buffer = 256 * 1024;
 // After our close frame, how long the peer has to answer before the socket is closed.
 constexpr auto close_wait = std::chrono::milliseconds(250);
 
@@ -183,7 +186,7 @@ asio::awaitable<void> load_connection::run() {
     next_ping_ = now + o.ping_interval;
   }
 
-  rbuf_.resize(read_buffer_size);
+  rbuf_.resize(initial_read_buffer);
   asio::co_spawn(w_.ctx_, read_loop(), asio::detached);
   co_await write_loop();
 
@@ -322,6 +325,7 @@ asio::awaitable<void> load_connection::read_loop() {
     }
     w_.stats_.bytes_read_all.add(n);
     on_bytes(std::span<std::uint8_t>(rbuf_.data(), n));
+    if (n == rbuf_.size() && rbuf_.size() < max_read_buffer) rbuf_.resize(rbuf_.size() * 2);
   }
   peer_gone_ = true;
   wake();
