@@ -157,4 +157,15 @@ run_load refused 2 5 "$url" --connections 5 --rate 100 --duration 1
 check refused 's["errors"]["connect_refused"] == 5' 's["connections"] == 0' \
   's["connect_errors"] == 5'
 
+# 8. Usage errors: exit code 2 with a message that names the option.
+for args in "--size 8" "--rate 5 --in-flight 2" "--size-dist 300:20" "--duration 0"; do
+  rc=0
+  # shellcheck disable=SC2086
+  "$WSPROBE" load ws://127.0.0.1:9/ $args --report-dir "$TMP/usage" 2>"$TMP/usage.err" || rc=$?
+  if [[ "$rc" != 2 ]] || ! grep -q -- "--" "$TMP/usage.err"; then
+    echo "FAIL: wsprobe load $args: exit code $rc, expected 2 with a message" >&2
+    exit 1
+  fi
+done
+
 echo "load_basic: all checks passed"
