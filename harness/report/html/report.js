@@ -7,7 +7,9 @@
   const SHORT = { 'OK': 'OK', 'NON-STRICT': 'NS', 'INFORMATIONAL': 'INFO', 'UNIMPLEMENTED': 'UNIMP', 'FAILED': 'FAIL' };
   const OPCODES = { 0: 'cont', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
 
+  const timings = { start: performance.now() };
   const doc = JSON.parse(document.getElementById('report-data').textContent);
+  timings.parsed = performance.now();
   const results = Array.isArray(doc.results) ? doc.results : [];
   const singleAgent = (doc.target && (doc.target.agent || doc.target.url)) || 'agent';
   const agentInfo = Array.isArray(doc.agents) && doc.agents.length > 0 ? doc.agents : [{
@@ -97,17 +99,20 @@
     document.getElementById('summary').innerHTML = '<h2>Summary</h2>' + html;
   }
 
-  // Matrix: one string, parsed once -------------------------------------------------------------
+  // Matrix: one string, parsed once. A table per area with the same fixed column widths as the
+  // header table, so that the browser lays out only the areas on screen (content-visibility).
   function buildMatrix() {
-    const table = document.getElementById('matrix');
-    const out = ['<thead><tr><th class="case">case</th>'];
+    const box = document.getElementById('matrix');
+    const cols = '<colgroup><col class="case">' + agents.map((a, i) => '<col class="a' + i + '">').join('') + '</colgroup>';
+    const out = ['<table class="m head">' + cols + '<thead><tr><th class="case">case</th>'];
     agents.forEach((a, i) => out.push('<th class="a' + i + '" title="' + esc(a) + '">' + esc(a) + '</th>'));
-    out.push('</tr></thead>');
+    out.push('</tr></thead></table>');
     let index = 0;
-    areas.forEach((area, ai) => {
+    areas.forEach((area) => {
       const list = areaRows.get(area);
-      out.push('<tbody data-area="' + esc(area) + '" id="area-' + ai + '"><tr class="area"><th colspan="' +
-        (agents.length + 1) + '">' + esc(area) + ' <span class="muted">(' + list.length + ')</span></th></tr>');
+      out.push('<section class="area" data-area="' + esc(area) + '" style="contain-intrinsic-size:auto ' +
+        (list.length * 21 + 30) + 'px"><h3 class="area-head">' + esc(area) + ' <span class="muted">(' + list.length +
+        ')</span></h3><table class="m">' + cols + '<tbody>');
       for (const row of list) {
         row.index = index++;
         out.push('<tr class="row" data-i="' + row.index + '"><th class="case" title="' + esc(row.title) + '">' +
@@ -117,21 +122,21 @@
           const r = row.cells[i];
           if (!r) { out.push('<td class="c a' + i + ' v-none">—</td>'); continue; }
           const code = closeCode(r);
-          const reason = r.observed && r.observed.reason ? r.observed.reason : r.verdict;
-          out.push('<td class="c a' + i + ' v-' + esc(r.verdict) + '" data-v="' + esc(r.verdict) + '" title="' + esc(reason) +
-            '"><a href="' + caseLink(row.id, agents[i], row.transport) + '">' + (SHORT[r.verdict] || esc(r.verdict)) +
-            (code ? ' ' + code : '') + '</a></td>');
+          const reason = r.observed && r.observed.reason;
+          out.push('<td class="c a' + i + ' v-' + esc(r.verdict) + '" data-v="' + esc(r.verdict) + '"' +
+            (reason ? ' title="' + esc(reason) + '"' : '') + '><a href="' + caseLink(row.id, agents[i], row.transport) + '">' +
+            (SHORT[r.verdict] || esc(r.verdict)) + (code ? ' ' + code : '') + '</a></td>');
         }
         out.push('</tr>');
       }
-      out.push('</tbody>');
+      out.push('</tbody></table></section>');
     });
-    table.innerHTML = out.join('');
-    const trs = table.querySelectorAll('tr.row');
+    box.innerHTML = out.join('');
+    const trs = box.querySelectorAll('tr.row');
     for (const tr of trs) rows[Number(tr.dataset.i)].tr = tr;
-    table.addEventListener('click', (ev) => {
-      const th = ev.target.closest('tr.area th');
-      if (th) th.closest('tbody').classList.toggle('collapsed');
+    box.addEventListener('click', (ev) => {
+      const head = ev.target.closest('h3.area-head');
+      if (head) head.parentElement.classList.toggle('collapsed');
     });
   }
 
@@ -175,10 +180,10 @@
       applyFilters();
     });
     document.getElementById('f-expand').addEventListener('click', () => {
-      for (const tb of document.querySelectorAll('#matrix tbody')) tb.classList.remove('collapsed');
+      for (const sec of document.querySelectorAll('#matrix section.area')) sec.classList.remove('collapsed');
     });
     document.getElementById('f-collapse').addEventListener('click', () => {
-      for (const tb of document.querySelectorAll('#matrix tbody')) tb.classList.add('collapsed');
+      for (const sec of document.querySelectorAll('#matrix section.area')) sec.classList.add('collapsed');
     });
   }
 
@@ -187,7 +192,8 @@
     const text = document.getElementById('f-text').value.trim().toLowerCase();
     const area = document.getElementById('f-area').value;
     const allVerdicts = shownVerdicts.size === VERDICTS.length;
-    let css = '';
+    // Fixed table layout needs a width: the case column (380px) and one per shown agent (76px).
+    let css = '#matrix table.m{width:' + (380 + 76 * (agents.length - hiddenAgents.size)) + 'px}';
     for (const i of hiddenAgents) css += '#matrix .a' + i + '{display:none}';
     agentStyle.textContent = css;
     let shown = 0;
@@ -202,9 +208,14 @@
         }
       }
       if (row.tr.hidden === ok) row.tr.hidden = !ok;
-      if (ok) { ++shown; areaShown.set(row.area, true); }
+      if (ok) { ++shown; areaShown.set(row.area, (areaShown.get(row.area) || 0) + 1); }
     }
-    for (const tb of document.querySelectorAll('#matrix tbody')) tb.hidden = !areaShown.get(tb.dataset.area);
+    for (const sec of document.querySelectorAll('#matrix section.area')) {
+      const n = areaShown.get(sec.dataset.area) || 0;
+      sec.hidden = n === 0;
+      // The placeholder height of an area off screen, until it is rendered once.
+      sec.style.containIntrinsicSize = 'auto ' + (n * 21 + 30) + 'px';
+    }
     document.getElementById('f-count').textContent = shown + ' of ' + rows.length + ' cases shown';
     return shown;
   }
@@ -399,14 +410,20 @@
     showDetail(row, agentI);
   }
 
+  timings.rows = performance.now();
   buildMeta();
   buildSummary();
   buildMatrix();
+  timings.matrix = performance.now();
   buildFilters();
   const count = applyFilters();
+  timings.filtered = performance.now();
   const bar = document.getElementById('filters');
   const stick = () => document.documentElement.style.setProperty('--filters-h', bar.offsetHeight + 'px');
   stick();
+  timings.layout = performance.now();
+  // First paint of the built page: the next frame, then the task after it.
+  requestAnimationFrame(() => setTimeout(() => { window.wsprobeReport.paintedMs = performance.now(); }, 0));
   window.addEventListener('resize', stick);
   window.addEventListener('hashchange', route);
   document.getElementById('detail-close').addEventListener('click', (ev) => {
@@ -419,5 +436,6 @@
   });
   route();
   // For tests and the curious: what was built and how long it took from navigation start.
-  window.wsprobeReport = { agents: agents, rows: rows.length, shown: count, applyFilters: applyFilters, readyMs: performance.now() };
+  window.wsprobeReport = { agents: agents, rows: rows.length, shown: count, applyFilters: applyFilters, timings: timings,
+    readyMs: performance.now() };
 })();

@@ -1,0 +1,104 @@
+// `wsprobe report`: work on finished runs (DESIGN.md §2). `merge DIR... --out DIR` combines
+// several index.json files into one with a column per agent; `render DIR` writes DIR/index.html
+// again from DIR/index.json (docs/report-format.md).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/cli/commands.hpp"
+#include "harness/report/html_report.hpp"
+#include "harness/report/json_report.hpp"
+#include "harness/report/merge.hpp"
+
+namespace wsprobe::cli {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+struct merge_options {
+  std::vector<std::string> inputs;
+  std::string out;
+  bool quiet = false;
+};
+
+struct render_options {
+  std::string dir;
+};
+
+int fail(const char* sub, const std::string& message) {
+  std::fprintf(stderr, "wsprobe report %s: %s\n", sub, message.c_str());
+  return 2;
+}
+
+int run_merge(const merge_options& opt) {
+  std::vector<report::merge_input> inputs;
+  ojson merged;
+  try {
+    for (const std::string& in : opt.inputs) inputs.push_back(report::read_report(in));
+    merged = report::merge_reports(inputs, WSPROBE_VERSION);
+  } catch (const report::merge_error& e) {
+    return fail("merge", e.what());
+  }
+  inputs.clear();  // the merged document holds copies; free the inputs before rendering
+  try {
+    const std::filesystem::path dir = opt.out;
+    std::filesystem::create_directories(dir);
+    report::write_file_atomically(
+        dir / "index.json", merged.dump(1, ' ', false, ojson::error_handler_t::replace) + "\n");
+    const std::filesystem::path html = report::write_html_report(merged, dir);
+    if (!opt.quiet) {
+      std::printf("merged %zu agents, %zu results: %s\n", merged["agents"].size(),
+                  merged["results"].size(), html.string().c_str());
+    }
+  } catch (const std::exception& e) {
+    return fail("merge", e.what());
+  }
+  const bool failed = merged["summary"]["FAILED"].get<std::size_t>() > 0;
+  return failed ? 1 : 0;
+}
+
+int run_render(const render_options& opt) {
+  try {
+    const report::merge_input input = report::read_report(opt.dir);
+    std::filesystem::path dir = opt.dir;
+    if (!std::filesystem::is_directory(dir)) dir = dir.parent_path();
+    const std::filesystem::path html = report::write_html_report(input.report, dir);
+    std::printf("%s\n", html.string().c_str());
+  } catch (const std::exception& e) {
+    return fail("render", e.what());
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, int& exit_code) {
+  CLI::App* command =
+      app.add_subcommand("report", "Merge runs and re-render reports (index.json, index.html)");
+  command->require_subcommand(1);
+
+  auto merge = std::make_shared<merge_options>();
+  CLI::App* merge_cmd = command->add_subcommand(
+      "merge",
+      "Merge several runs (agents, transports, dates) into one report with a column per agent");
+  merge_cmd->add_option("inputs", merge->inputs, "report folders (or index.json files)")
+      ->required()
+      ->expected(1, -1);
+  merge_cmd->add_option("--out", merge->out, "folder for the merged index.json and index.html")
+      ->required();
+  merge_cmd->add_flag("--quiet", merge->quiet, "print nothing on success");
+  merge_cmd->callback([merge, &exit_code] { exit_code = run_merge(*merge); });
+
+  auto render = std::make_shared<render_options>();
+  CLI::App* render_cmd =
+      command->add_subcommand("render", "Write DIR/index.html again from DIR/index.json");
+  render_cmd->add_option("dir", render->dir, "report folder (or its index.json)")->required();
+  render_cmd->callback([render, &exit_code] { exit_code = run_render(*render); });
+}
+
+}  // namespace wsprobe::cli

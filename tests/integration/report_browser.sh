@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The HTML report in a real browser (headless Debian chromium driven by playwright-core; no
+# browser download, no network): a run with failures, a strict run and a third agent merged
+# into one matrix with three columns whose counts equal index.json, filters, a case's hex wire
+# log and stable links (browser/report_check.js); and a synthetic 1,000-case × 10-agent merged
+# report that is ready and filters within the budget. Screenshots go to $WSPROBE_TEST_TMP.
+set -euo pipefail
+: "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
+py=/usr/bin/python3
+here="$WSPROBE_SOURCE_DIR/tests/integration"
+# The page's own work (build + first paint) and a filter: 2 s. Opening includes the browser reading
+# and parsing a 12 MB file, which on a loaded 2-core machine alone takes over a second.
+budget_ms=${WSPROBE_REPORT_BUDGET_MS:-2000}
+open_budget_ms=${WSPROBE_REPORT_OPEN_BUDGET_MS:-4000}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+rm -rf "$WSPROBE_TEST_TMP"
+mkdir -p "$WSPROBE_TEST_TMP"
+[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing (scripts/setup.sh installs it)"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+NODE_PATH=$(bash "$here/browser/install_playwright_core.sh")
+export NODE_PATH
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# start_server NAME ARGS...: starts `wsprobe serve ARGS` on a free port; sets $url.
+start_server() {
+  local name=$1; shift
+  local out="$WSPROBE_TEST_TMP/$name.out"
+  "$WSPROBE" serve --listen 127.0.0.1:0 "$@" >"$out" 2>"$WSPROBE_TEST_TMP/$name.err" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$out")
+    [ -n "$url" ] && return 0
+    sleep 0.05
+  done
+  fail "$name did not start: $(cat "$WSPROBE_TEST_TMP/$name.err")"
+}
+
+# run_agent NAME EXPECTED_EXITS SERVE_ARGS...: the whole suite against one server; its exit code
+# must be one of EXPECTED_EXITS ("1", "0|1"). The reference servers' own verdicts are checked by
+# test_server_reference.sh; here they only have to give a report.
+run_agent() {
+  local name=$1 want=$2; shift 2
+  start_server "$name" "$@"
+  local rc=0
+  "$WSPROBE" test-server "$url" --agent "$name" --report-dir "$WSPROBE_TEST_TMP/$name" \
+    --cases-dir "$WSPROBE_SOURCE_DIR/cases" --quiet --jobs 4 || rc=$?
+  [[ "|$want|" == *"|$rc|"* ]] || fail "test-server against $name exited $rc, expected $want"
+  [ -s "$WSPROBE_TEST_TMP/$name/index.html" ] || fail "test-server wrote no index.html for $name"
+}
+
+run_agent no-pong 1 --impl wsprobe --fault no-pong
+run_agent wsprobe "0|1" --impl wsprobe
+run_agent beast "0|1" --impl beast
+
+# Two agents, then a third merged into the merged report.
+"$WSPROBE" report merge "$WSPROBE_TEST_TMP/no-pong" "$WSPROBE_TEST_TMP/wsprobe" \
+  --out "$WSPROBE_TEST_TMP/two" --quiet && fail "merge with FAILED cases exited 0"
+rc=0
+"$WSPROBE" report merge "$WSPROBE_TEST_TMP/two" "$WSPROBE_TEST_TMP/beast/index.json" \
+  --out "$WSPROBE_TEST_TMP/three" || rc=$?
+[ "$rc" -eq 1 ] || fail "merge exited $rc, expected 1 (a FAILED case)"
+agents=$($py -c 'import json,sys; print(",".join(a["name"] for a in json.load(open(sys.argv[1]))["agents"]))' \
+  "$WSPROBE_TEST_TMP/three/index.json")
+[ "$agents" = "no-pong,wsprobe,beast" ] || fail "merged agents are '$agents'"
+
+# `report render` writes the same page again from index.json.
+cp "$WSPROBE_TEST_TMP/three/index.html" "$WSPROBE_TEST_TMP/three-before.html"
+rm "$WSPROBE_TEST_TMP/three/index.html"
+"$WSPROBE" report render "$WSPROBE_TEST_TMP/three" >/dev/null
+cmp -s "$WSPROBE_TEST_TMP/three/index.html" "$WSPROBE_TEST_TMP/three-before.html" ||
+  fail "report render differs from the page merge wrote"
+
+node "$here/browser/report_check.js" failures "$WSPROBE_TEST_TMP/three/index.html" \
+  "$WSPROBE_TEST_TMP/three/index.json" "$WSPROBE_TEST_TMP" 3
+cp "$WSPROBE_TEST_TMP/report-failures.png" /tmp/wsprobe-report-failures.png
+
+# A single run's own page works as well (one agent column).
+node "$here/browser/report_check.js" failures "$WSPROBE_TEST_TMP/no-pong/index.html" \
+  "$WSPROBE_TEST_TMP/no-pong/index.json" "$WSPROBE_TEST_TMP/no-pong" 1
+
+# 1,000 cases × 10 agents.
+$py "$here/browser/make_synthetic_reports.py" "$WSPROBE_TEST_TMP/synthetic" 1000 10
+"$WSPROBE" report merge "$WSPROBE_TEST_TMP"/synthetic/agent-* --out "$WSPROBE_TEST_TMP/big" \
+  --quiet || [ $? -eq 1 ] || fail "merge of the synthetic reports failed"
+node "$here/browser/report_check.js" budget "$WSPROBE_TEST_TMP/big/index.html" 1000 10 "$budget_ms" \
+  "$open_budget_ms"
+echo "report_browser: ok"
