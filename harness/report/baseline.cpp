@@ -101,7 +101,13 @@ std::vector<case_outcome> outcomes_from_report_json(const nlohmann::ordered_json
     if (r.contains("transport") && r["transport"].is_string())
       o.key.transport = r["transport"].get<std::string>();
     o.result = parse_verdict(r.value("verdict", nlohmann::ordered_json()), where + ".verdict");
-    if (r.contains("reason") && r["reason"].is_string()) o.reason = r["reason"].get<std::string>();
+    // json_report keeps the reason inside "observed"; a top-level one wins if a writer adds it.
+    if (r.contains("reason") && r["reason"].is_string()) {
+      o.reason = r["reason"].get<std::string>();
+    } else if (r.contains("observed") && r["observed"].is_object() &&
+               r["observed"].contains("reason") && r["observed"]["reason"].is_string()) {
+      o.reason = r["observed"]["reason"].get<std::string>();
+    }
     out.push_back(std::move(o));
   }
   return out;

@@ -137,6 +137,7 @@ TEST(BaselineCompare, LoadsTheIndexJsonOurWriterWrites) {
   r.id = "framing.x";
   r.area = "framing";
   r.result = verdict::non_strict;
+  r.reason = "fail-fast missed";
   rep.results.push_back(r);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("wsprobe-baseline-test-" + std::to_string(::getpid()));
@@ -146,6 +147,7 @@ TEST(BaselineCompare, LoadsTheIndexJsonOurWriterWrites) {
   const auto outcomes = load_report_outcomes(path);
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].key.id, "framing.x");
+  EXPECT_EQ(outcomes[0].reason, "fail-fast missed");
   std::filesystem::remove_all(dir);
 }
 
