@@ -24,6 +24,7 @@
 #include "harness/net/url.hpp"
 #include "harness/report/ci_outputs.hpp"
 #include "harness/report/json_report.hpp"
+#include "harness/report/html_report.hpp"
 #include "harness/run/test_server_runner.hpp"
 
 namespace wsprobe::cli {
@@ -190,6 +191,7 @@ int run_test_server_command(const test_server_options& opt) {
     ci.base = base ? &*base : nullptr;
     ci.skipped = report::skipped_cases(loaded.cases, opt.include, opt.exclude);
     comparison = report::write_ci_outputs(rep, ci);
+    report::write_html_report(rep, opt.report_dir);  // index.html beside it
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wsprobe test-server: %s\n", e.what());
     return 2;
