@@ -1,6 +1,7 @@
 // `wsprobe report`: work on finished runs (DESIGN.md §2). `merge DIR... --out DIR` combines
 // several index.json files into one with a column per agent; `render DIR` writes DIR/index.html
-// again from DIR/index.json (docs/report-format.md).
+// again from DIR/index.json (docs/report-format.md); `diff A B` compares run B with run (or
+// expectations file) A through the baseline library (docs/baseline.md).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "harness/cli/commands.hpp"
+#include "harness/report/baseline.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/report/merge.hpp"
@@ -28,6 +30,12 @@ struct merge_options {
 
 struct render_options {
   std::string dir;
+};
+
+struct diff_options {
+  std::string before;
+  std::string after;
+  bool json = false;
 };
 
 int fail(const char* sub, const std::string& message) {
@@ -75,6 +83,30 @@ int run_render(const render_options& opt) {
   return 0;
 }
 
+// A report folder stands for its index.json.
+std::filesystem::path index_of(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path p = path;
+  return std::filesystem::is_directory(p, ec) ? p / "index.json" : p;
+}
+
+int run_diff(const diff_options& opt) {
+  try {
+    const report::baseline before = report::load_baseline(index_of(opt.before));
+    const std::vector<report::case_outcome> after =
+        report::load_report_outcomes(index_of(opt.after));
+    const report::baseline_comparison cmp = report::compare_with_baseline(before, after);
+    if (opt.json) {
+      std::printf("%s\n", report::as_json(cmp).dump(1).c_str());
+    } else {
+      report::print_comparison(stdout, cmp);
+    }
+    return cmp.regressions() > 0 ? 1 : 0;
+  } catch (const report::baseline_error& e) {
+    return fail("diff", e.what());
+  }
+}
+
 }  // namespace
 
 void add_report_command(CLI::App& app, int& exit_code) {
@@ -99,6 +131,15 @@ void add_report_command(CLI::App& app, int& exit_code) {
       command->add_subcommand("render", "Write DIR/index.html again from DIR/index.json");
   render_cmd->add_option("dir", render->dir, "report folder (or its index.json)")->required();
   render_cmd->callback([render, &exit_code] { exit_code = run_render(*render); });
+
+  auto diff = std::make_shared<diff_options>();
+  CLI::App* diff_cmd = command->add_subcommand(
+      "diff", "Compare run B with run A (or an expectations file); exit 1 when B regressed");
+  diff_cmd->add_option("a", diff->before, "the older run (folder or index.json) or expectations")
+      ->required();
+  diff_cmd->add_option("b", diff->after, "the newer run (folder or index.json)")->required();
+  diff_cmd->add_flag("--json", diff->json, "print the comparison as JSON");
+  diff_cmd->callback([diff, &exit_code] { exit_code = run_diff(*diff); });
 }
 
 }  // namespace wsprobe::cli

@@ -67,6 +67,13 @@ agents=$($py -c 'import json,sys; print(",".join(a["name"] for a in json.load(op
   "$WSPROBE_TEST_TMP/three/index.json")
 [ "$agents" = "no-pong,wsprobe,beast" ] || fail "merged agents are '$agents'"
 
+# `report diff`: the no-pong run regressed against the strict one, not against itself.
+rc=0
+"$WSPROBE" report diff "$WSPROBE_TEST_TMP/wsprobe" "$WSPROBE_TEST_TMP/no-pong" >/dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "report diff strict no-pong exited $rc, expected 1"
+"$WSPROBE" report diff "$WSPROBE_TEST_TMP/no-pong" "$WSPROBE_TEST_TMP/no-pong" >/dev/null ||
+  fail "report diff of a run with itself is not 0"
+
 # `report render` writes the same page again from index.json.
 cp "$WSPROBE_TEST_TMP/three/index.html" "$WSPROBE_TEST_TMP/three-before.html"
 rm "$WSPROBE_TEST_TMP/three/index.html"
