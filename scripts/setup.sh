@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-websockets
+  chromium  # HTML report browser test (tests/integration/report_browser.sh)
   python3-junitparser docker-compose  # report tests: a JUnit reader, compose file validation
   iproute2 procps
 )
