@@ -3,7 +3,8 @@
 # `--fault no-pong` (cases FAIL, exit 1) makes a second run against the same fault exit 0 and
 # list the cases as still failing; a server with one more fault (binary-as-text) makes the run
 # exit 1 and name the newly failing case on stdout. An expectations file (wsprobe-baseline/1)
-# does the same, and `index.json` carries the comparison under "baseline".
+# does the same, `index.json` carries the comparison under "baseline", and `wsprobe report diff`
+# prints it for two finished runs.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
 py=/usr/bin/python3
@@ -72,6 +73,15 @@ failed_before = {r["case"] for r in base["results"] if r["verdict"] == "FAILED"}
 assert {c["case"] for c in b["still_failing"]} == failed_before
 assert "baseline" not in base
 PY
+
+# `wsprobe report diff A B` says the same about two finished runs.
+rc=0
+"$WSPROBE" report diff "$tmp/base" "$tmp/worse/index.json" >"$tmp/diff.stdout" || rc=$?
+[ "$rc" -eq 1 ] || fail "report diff base worse: exit $rc, expected 1"
+grep -q '^NEWLY FAILED framing\.binary-' "$tmp/diff.stdout" || fail "report diff names no new failure"
+rc=0
+"$WSPROBE" report diff "$tmp/base" "$tmp/same" >"$tmp/diff-same.stdout" || rc=$?
+[ "$rc" -eq 0 ] || fail "report diff base same: exit $rc, expected 0"
 
 # The fixed server (no fault) against the baseline: newly passing, exit 0.
 start_server fixed
