@@ -169,6 +169,7 @@ asio::awaitable<void> load_connection::run() {
   up_ = true;
   w_.stats_.connections_up.add();
   w_.stats_.connections_established.add();
+  w_.last_up_ = std::max(w_.last_up_, clock::now());
 
   const auto& o = w_.options_;
   const auto now = clock::now();

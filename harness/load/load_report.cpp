@@ -90,6 +90,9 @@ json load_report_json(const load_options& o, const load_result& r, const std::st
   json summary;
   summary["connections"] = r.connections;
   summary["connect_errors"] = r.connect_errors;
+  summary["ramp_s"] = r.ramp_seconds;
+  summary["handshake_rate"] =
+      r.ramp_seconds > 0 ? static_cast<double>(r.connections) / r.ramp_seconds : 0.0;
   summary["interrupted"] = r.interrupted;
   summary["window_s"] = r.window_seconds;
   summary["messages_scheduled"] = r.messages_scheduled;
@@ -153,8 +156,9 @@ void print_summary(std::FILE* out, const load_options& o, const load_result& r) 
   std::fprintf(out, "%s, %zu threads, %.2f s measured%s\n", to_string(o.model), r.threads,
                r.window_seconds, r.interrupted ? " (interrupted)" : "");
   std::fprintf(out,
-               "connections   %llu up, %llu failed; connect p50 %llu us, upgrade p50 %llu us\n",
-               static_cast<unsigned long long>(r.connections),
+               "connections   %llu up in %.3f s, %llu failed; connect p50 %llu us, upgrade p50 "
+               "%llu us\n",
+               static_cast<unsigned long long>(r.connections), r.ramp_seconds,
                static_cast<unsigned long long>(r.connect_errors),
                static_cast<unsigned long long>(r.connect_us.value_at_percentile(50)),
                static_cast<unsigned long long>(r.upgrade_us.value_at_percentile(50)));

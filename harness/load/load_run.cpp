@@ -171,6 +171,9 @@ load_result run_load(const load_options& given, std::FILE* status, const stop_fl
   for (auto& w : workers) end = std::max(end, w->end());
   result.window_seconds = std::chrono::duration<double>(end - timing.window_start).count();
   result.connections = sum(workers, &worker_stats::connections_established);
+  auto last_up = timing.epoch;
+  for (auto& w : workers) last_up = std::max(last_up, w->last_up());
+  result.ramp_seconds = std::chrono::duration<double>(last_up - timing.epoch).count();
   result.connect_errors = sum(workers, &worker_stats::connect_errors);
   result.messages_sent = sum(workers, &worker_stats::messages_sent);
   result.messages_received = sum(workers, &worker_stats::messages_received);

@@ -31,6 +31,7 @@ struct load_result {
   bool interrupted = false;
   std::uint64_t connections = 0;  // opening handshakes that succeeded
   std::uint64_t connect_errors = 0;
+  double ramp_seconds = 0;  // from the first connection attempt to the last handshake done
   std::uint64_t messages_scheduled = 0;  // open loop: what the schedule meant to send
   std::uint64_t messages_sent = 0;
   std::uint64_t messages_received = 0;

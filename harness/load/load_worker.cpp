@@ -39,7 +39,8 @@ load_worker::load_worker(const load_options& options,
       ids_(std::move(connection_ids)),
       timing_(timing),
       threads_(std::max<std::size_t>(threads, 1)),
-      end_(timing.end) {
+      end_(timing.end),
+      last_up_(timing.epoch) {
   if (options_.url.secure) tls_ = net::make_client_tls_context(options_.tls);
   connections_.reserve(ids_.size());
 }

@@ -57,6 +57,8 @@ class load_worker {
   std::uint64_t scheduled() const { return scheduled_; }
   // When sending stopped (the planned end, or earlier after finish_now()); valid after run().
   std::chrono::steady_clock::time_point end() const { return end_; }
+  // When this worker's last connection finished its opening handshake (epoch if none did).
+  std::chrono::steady_clock::time_point last_up() const { return last_up_; }
 
  private:
   friend class load_connection;
@@ -88,6 +90,7 @@ class load_worker {
   latency_histogram upgrade_;
   latency_histogram ping_;
   std::uint64_t scheduled_ = 0;
+  std::chrono::steady_clock::time_point last_up_;
 };
 
 }  // namespace wsprobe::load

@@ -111,6 +111,10 @@ check idle "$NO_ERRORS" 's["connections"] == 30' 's["messages_sent"] == 0' \
   's["pings_sent"] >= 60' 's["pongs_received"] == s["pings_sent"]' \
   'hist_total(r["histograms"]["ping_us"]) == s["pongs_received"]'
 
+# 3b. Paced handshakes: 20 connections at 40/s take about half a second to come up.
+run_load paced 0 5 "$url" --connections 20 --connect-rate 40 --idle --duration 1
+check paced "$NO_ERRORS" 's["connections"] == 20' '0.4 <= s["ramp_s"] <= 0.9'
+
 # 4. SIGINT stops sending, drains and writes the report (exit code 130, interrupted).
 timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 30 --warmup 0.3 \
   --threads 2 --report-dir "$TMP/sigint" >"$TMP/sigint.out" 2>"$TMP/sigint.err" &
