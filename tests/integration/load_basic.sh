@@ -2,7 +2,8 @@
 # `wsprobe load` over loopback against the reference servers: an open-loop run loses nothing and
 # meets its offered rate, every echo has a latency; a closed-loop run and an idle run with pings
 # work; a server that changes messages, one that dies mid-run and a port nobody listens on are
-# counted as errors, and the run still ends on time and writes its report.
+# counted as errors (as are a wrong Sec-WebSocket-Accept and masked server frames), and the run
+# still ends on time and writes its report; SIGINT drains and writes it too.
 set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
@@ -154,6 +155,16 @@ start_server --impl wsprobe --fault binary-as-text
 run_load corrupt 1 5 "$url" --connections 5 --rate 500 --duration 1
 check corrupt 's["errors"]["corrupted"] > 400' 's["messages_received"] == 0' \
   's["errors"]["lost"] == 0' 'hist_total(r["histograms"]["latency_us"]) == 0'
+stop_server
+
+# 6b. A wrong Sec-WebSocket-Accept fails every handshake; masked server frames are protocol errors.
+start_server --impl wsprobe --fault bad-accept-key
+run_load badaccept 2 5 "$url" --connections 5 --rate 100 --duration 1
+check badaccept 's["errors"]["handshake_failed"] == 5' 's["connect_errors"] == 5'
+stop_server
+start_server --impl wsprobe --fault mask-server-frames
+run_load masked 1 5 "$url" --connections 5 --rate 500 --duration 1
+check masked 's["errors"]["protocol_error"] == 5' 's["messages_received"] == 0'
 stop_server
 
 # 7. Nobody listens: every connection refused, exit code 2, a report all the same.
