@@ -269,22 +269,24 @@ asio::awaitable<void> load_connection::write_loop() {
   for (;;) {
     if (failed_ || peer_gone_) break;
     const auto now = clock::now();
-    if (now >= w_.end_) {
-      // Sending is over; answer pings until the worker says the drain is over.
-      if (w_.drained_) break;
-      if (!pong_due_) {
-        co_await wait_until(w_.end_ + o.drain);
-        continue;
-      }
-    } else if (o.model == load_model::open_loop) {
-      // Everything due now leaves, each message stamped with its own intended time.
+    if (o.model == load_model::open_loop) {
+      // Everything due now leaves, each message stamped with its own intended time; a writer
+      // that wakes after the end still owes the messages meant for before it.
       const auto due = schedule_->due_by(std::min(now, w_.end_ - clock::duration(1)));
       while (sent_ < due && wlen_ < max_batch_bytes) {
         append_message(sent_, schedule_->intended(sent_));
       }
+    }
+    if (now >= w_.end_) {
+      // Sending is over; answer pings until the worker says the drain is over.
+      if (wlen_ == 0 && !pong_due_) {
+        if (w_.drained_) break;
+        co_await wait_until(w_.end_ + o.drain);
+        continue;
+      }
     } else if (o.model == load_model::closed_loop) {
       for (; credits_ > 0 && wlen_ < max_batch_bytes; --credits_) append_message(sent_, now);
-    } else if (now >= next_ping_) {
+    } else if (o.model == load_model::idle && now >= next_ping_) {
       const std::uint64_t t = nanos_since(w_.timing_.epoch, now);
       append_frame(wire::opcode::ping, 8, [&](std::uint8_t* out) {
         for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(t >> (8 * i));
