@@ -71,11 +71,15 @@ const outcome* test_case::outcome_for(verdict v) const {
   return nullptr;
 }
 
+bool outcome::accepts_status(int s) const {
+  return std::find(status.begin(), status.end(), s) != status.end() ||
+         std::find(status_classes.begin(), status_classes.end(), s / 100) != status_classes.end();
+}
+
 bool test_case::ends_after_handshake() const {
   if (outcomes.empty()) return false;
-  return std::all_of(outcomes.begin(), outcomes.end(), [](const outcome& o) {
-    return std::find(o.status.begin(), o.status.end(), 101) == o.status.end();
-  });
+  return std::all_of(outcomes.begin(), outcomes.end(),
+                     [](const outcome& o) { return !o.accepts_status(101); });
 }
 
 }  // namespace wsprobe::cases

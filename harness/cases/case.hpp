@@ -49,6 +49,7 @@ struct send_frame_step {
   std::optional<std::uint64_t> declared_length;  // header says this instead of payload.size()
   bool length_msb = false;
   std::size_t chunk = 0;  // socket writes of this many bytes; 0 = all at once
+  bool flush = true;      // false: held back and written together with the next step's bytes
 };
 
 // {"send_message": …}: a message cut into frames (first frame `opcode`, then continuations).
@@ -59,6 +60,7 @@ struct send_message_step {
   std::vector<std::uint64_t> fragments;  // explicit sizes; empty = not given (they add up)
   mask_spec mask;
   std::size_t chunk = 0;
+  bool flush = true;
 
   // Payload size of each frame in order: explicit fragments, or payload cut into fragment_size
   // pieces, or one frame. Always at least one entry (an empty message is one empty frame).
@@ -72,6 +74,7 @@ struct send_close_step {
   std::optional<payload_spec> payload;  // raw close payload instead of code+reason
   mask_spec mask;
   std::size_t chunk = 0;
+  bool flush = true;
 
   // The close frame's payload: `payload`, or code (big-endian) + reason, or nothing.
   std::vector<std::uint8_t> close_payload() const;
@@ -81,6 +84,7 @@ struct send_close_step {
 struct send_raw_step {
   payload_spec payload;
   std::size_t chunk = 0;
+  bool flush = true;
 };
 
 // {"pause": {"ms": N}}, N ≤ 2000.
@@ -135,7 +139,14 @@ struct outcome {
   std::optional<std::vector<expected_event>> events;
   bool echo = false;  // messages received == data messages sent, in order
   std::vector<int> status{101};
+  // Status classes: 4 for "4xx" (any code 400-499). A status matches when it is in `status` or
+  // its class is here.
+  std::vector<int> status_classes;
+  bool status_given = false;  // `status` was written in the case (not the default [101])
   std::vector<header_expectation> headers;
+
+  // Whether an HTTP status is one this outcome accepts.
+  bool accepts_status(int s) const;
   bool check_subprotocol = false;
   std::optional<std::string> subprotocol;  // with check_subprotocol: nullopt = none negotiated
 };
@@ -199,6 +210,9 @@ struct test_case {
   finish_spec finish;  // default derived from close.by
   std::uint32_t quiet_ms = 0;
   std::string notes;
+  // Agent name → how that reference implementation deviates here and why it is still a
+  // deviation ("beast" → "Boost.Beast 1.74 …"), in file order.
+  std::vector<std::pair<std::string, std::string>> known_differences;
 
   // Where it came from, for messages.
   std::string file;                         // as shown in messages: "cases/framing/text.json"

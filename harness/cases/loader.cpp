@@ -287,6 +287,18 @@ std::size_t chunk_field(const object_reader& o) {
   return static_cast<std::size_t>(uint_field(o, "chunk", 0, 1u << 30));
 }
 
+// `"flush": false` holds a step's bytes for the next step's write; a held step has no write of
+// its own to cut into chunks.
+bool flush_field(const object_reader& o, std::size_t chunk) {
+  const bool flush = bool_field(o, "flush", true);
+  if (!flush && chunk != 0) {
+    throw field_error{o.path("flush"),
+                      "a step with \"flush\": false is written with the next "
+                      "step's bytes, so it takes no chunk"};
+  }
+  return flush;
+}
+
 wire::length_form parse_length_form(const object_reader& o) {
   const json* v = o.find("length_form");
   if (!v) return wire::length_form::minimal;
@@ -312,7 +324,7 @@ std::vector<step> parse_steps(const json& list, const std::string& path);
 step parse_send_frame(const json& j, const std::string& path) {
   object_reader o(j, path,
                   {"opcode", "fin", "rsv1", "rsv2", "rsv3", "payload", "mask", "length_form",
-                   "declared_length", "length_msb", "chunk"});
+                   "declared_length", "length_msb", "chunk", "flush"});
   send_frame_step s;
   s.opcode = parse_opcode(o.require("opcode"), o.path("opcode"));
   s.fin = bool_field(o, "fin", true);
@@ -327,11 +339,13 @@ step parse_send_frame(const json& j, const std::string& path) {
   }
   s.length_msb = bool_field(o, "length_msb", false);
   s.chunk = chunk_field(o);
+  s.flush = flush_field(o, s.chunk);
   return s;
 }
 
 step parse_send_message(const json& j, const std::string& path) {
-  object_reader o(j, path, {"opcode", "payload", "fragment_size", "fragments", "mask", "chunk"});
+  object_reader o(j, path,
+                  {"opcode", "payload", "fragment_size", "fragments", "mask", "chunk", "flush"});
   send_message_step s;
   s.opcode = parse_opcode(o.require("opcode"), o.path("opcode"));
   s.payload = payload_field(o, "payload", false);
@@ -359,11 +373,12 @@ step parse_send_message(const json& j, const std::string& path) {
   }
   s.mask = parse_mask(o);
   s.chunk = chunk_field(o);
+  s.flush = flush_field(o, s.chunk);
   return s;
 }
 
 step parse_send_close(const json& j, const std::string& path) {
-  object_reader o(j, path, {"code", "reason", "payload", "mask", "chunk"});
+  object_reader o(j, path, {"code", "reason", "payload", "mask", "chunk", "flush"});
   send_close_step s;
   if (o.has("payload") && (o.has("code") || o.has("reason"))) {
     throw field_error{o.path("payload"), "give payload or code and reason, not both"};
@@ -377,14 +392,16 @@ step parse_send_close(const json& j, const std::string& path) {
   if (o.has("payload")) s.payload = payload_field(o, "payload", true);
   s.mask = parse_mask(o);
   s.chunk = chunk_field(o);
+  s.flush = flush_field(o, s.chunk);
   return s;
 }
 
 step parse_send_raw(const json& j, const std::string& path) {
-  object_reader o(j, path, {"payload", "chunk"});
+  object_reader o(j, path, {"payload", "chunk", "flush"});
   send_raw_step s;
   s.payload = payload_field(o, "payload", true);
   s.chunk = chunk_field(o);
+  s.flush = flush_field(o, s.chunk);
   return s;
 }
 
@@ -499,16 +516,27 @@ std::vector<expected_event> parse_events(const json& list, const std::string& pa
   return out;
 }
 
-std::vector<int> parse_status(const json& list, const std::string& path) {
+// `status`: codes (100-999) and classes ("4xx": any code 400-499).
+void parse_status(const json& list, const std::string& path, outcome& out) {
   if (!list.is_array()) wrong_type(path, "a list of HTTP statuses", list);
   if (list.empty()) throw field_error{path, "needs at least one status"};
-  std::vector<int> out;
+  out.status.clear();
+  out.status_given = true;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const auto v = as_uint(list[i], index_path(path, i), 999);
-    if (v < 100) throw field_error{index_path(path, i), "is not an HTTP status (100-999)"};
-    out.push_back(static_cast<int>(v));
+    const std::string p = index_path(path, i);
+    if (list[i].is_string()) {
+      const std::string text = list[i].get<std::string>();
+      if (text.size() != 3 || text[0] < '1' || text[0] > '9' ||
+          (text[1] != 'x' && text[1] != 'X') || (text[2] != 'x' && text[2] != 'X')) {
+        throw field_error{p, "unknown status class " + in_quotes(text) + " (like \"4xx\")"};
+      }
+      out.status_classes.push_back(text[0] - '0');
+      continue;
+    }
+    const auto v = as_uint(list[i], p, 999);
+    if (v < 100) throw field_error{p, "is not an HTTP status (100-999)"};
+    out.status.push_back(static_cast<int>(v));
   }
-  return out;
 }
 
 outcome parse_outcome(const json& j, const std::string& path, verdict v) {
@@ -523,7 +551,7 @@ outcome parse_outcome(const json& j, const std::string& path, verdict v) {
   if (o.has("events")) out.events = parse_events(*o.find("events"), o.path("events"));
   out.echo = bool_field(o, "echo", false);
   if (out.echo && out.events) throw field_error{o.path("echo"), "give events or echo, not both"};
-  if (o.has("status")) out.status = parse_status(*o.find("status"), o.path("status"));
+  if (o.has("status")) parse_status(*o.find("status"), o.path("status"), out);
   if (const json* h = o.find("headers")) {
     if (!h->is_object()) wrong_type(o.path("headers"), "an object", *h);
     for (const auto& [name, value] : h->items()) {
@@ -667,10 +695,23 @@ handshake_changes parse_handshake(const json& j, const std::string& path) {
 
 // The case --------------------------------------------------------------------------------
 
-constexpr std::string_view case_fields[] = {"id",        "autobahn",   "title",     "requirement",
-                                            "rfc",       "under_test", "transport", "timeout_ms",
-                                            "handshake", "steps",      "expect",    "close",
-                                            "finish",    "quiet_ms",   "matrix",    "notes"};
+constexpr std::string_view case_fields[] = {"id",
+                                            "autobahn",
+                                            "title",
+                                            "requirement",
+                                            "rfc",
+                                            "under_test",
+                                            "transport",
+                                            "timeout_ms",
+                                            "handshake",
+                                            "steps",
+                                            "expect",
+                                            "close",
+                                            "finish",
+                                            "quiet_ms",
+                                            "matrix",
+                                            "notes",
+                                            "known_differences"};
 
 bool valid_id(const std::string& id) {
   const auto dot = id.find('.');
@@ -778,6 +819,15 @@ test_case parse_case(const json& j) {
   }
   c.quiet_ms = static_cast<std::uint32_t>(uint_field(o, "quiet_ms", 0, 60000));
   c.notes = str_field(o, "notes");
+  if (const json* k = o.find("known_differences")) {
+    if (!k->is_object()) wrong_type("known_differences", "an object of agent name to text", *k);
+    for (const auto& [agent, text] : k->items()) {
+      const std::string p = join_path("known_differences", agent);
+      if (agent.empty()) throw field_error{p, "the agent name must not be empty"};
+      c.known_differences.emplace_back(agent, as_string(text, p));
+      if (c.known_differences.back().second.empty()) throw field_error{p, "must not be empty"};
+    }
+  }
   return c;
 }
 

@@ -57,6 +57,8 @@ int run_cases(const cases_options& opt) {
     for (const auto& c : selected) {
       nlohmann::ordered_json transports = nlohmann::ordered_json::array();
       for (auto t : c.transports) transports.push_back(cases::transport_name(t));
+      auto known = nlohmann::ordered_json::object();
+      for (const auto& [agent, text] : c.known_differences) known[agent] = text;
       out.push_back({{"id", c.id},
                      {"area", c.area},
                      {"autobahn", c.autobahn ? nlohmann::ordered_json(*c.autobahn) : nullptr},
@@ -64,7 +66,8 @@ int run_cases(const cases_options& opt) {
                      {"under_test", cases::party_name(c.under_test)},
                      {"transport", transports},
                      {"rfc", c.rfc},
-                     {"file", c.file}});
+                     {"file", c.file},
+                     {"known_differences", known}});
     }
     std::printf("%s\n", out.dump(2).c_str());
     return 0;

@@ -10,6 +10,7 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -194,19 +195,21 @@ class session {
     o_.response_headers = r.headers;
     o_.handshake_us = now_us();
     if (r.status != 101) co_return;
-    // A request the case broke on purpose cannot be the yardstick of the answer (there may be
-    // no key to check the accept against); then a 101 is taken as it is.
-    const bool standard_request =
-        h.headers.empty() && h.add_headers.empty() && !h.method && !h.version;
-    const wire::response_validation v = wire::validate_response(request, r);
+    // Every 101 is checked against the request actually sent. A request without exactly one
+    // Sec-WebSocket-Key has no correct accept value; the other checks still apply.
+    wire::response_checks checks;
+    checks.check_accept = request.headers.count("Sec-WebSocket-Key") == 1;
+    const wire::response_validation v = wire::validate_response(request, r, checks);
     if (v.ok) {
       o_.upgraded = true;
       o_.subprotocol = v.agreed.subprotocol;
-    } else if (!standard_request) {
+      co_return;
+    }
+    o_.handshake_error = v.why;
+    // Only a case that names 101 for a non-OK verdict goes on after an invalid one.
+    if (accepts_invalid_101(c_)) {
       o_.upgraded = true;
       if (const std::string* p = r.headers.find("Sec-WebSocket-Protocol")) o_.subprotocol = *p;
-    } else {
-      o_.handshake_error = v.why;
     }
   }
 
@@ -261,10 +264,15 @@ class session {
       queue_.pop_front();
       if (!write_failed_) {
         const std::int64_t t = now_us();
-        if (item.raw) {
-          out_log_.raw(item.bytes, t);
-        } else {
-          out_log_.feed(item.bytes, t);
+        std::size_t at = 0;
+        for (const outgoing::piece& p : item.log_pieces()) {
+          const auto part = std::span<const std::uint8_t>(item.bytes).subspan(at, p.size);
+          if (p.raw) {
+            out_log_.raw(part, t);
+          } else {
+            out_log_.feed(part, t);
+          }
+          at += p.size;
         }
         try {
           co_await conn_->write(item.bytes, item.chunk);
@@ -282,6 +290,28 @@ class session {
     queue_.push_back(std::move(item));
     wake_.notify();
     return ++queued_;
+  }
+
+  // A send step: with "flush": false its bytes wait for the next step's, so that both leave in
+  // one write (Autobahn's "one chop" cases); otherwise they go with whatever was held.
+  net::awaitable<void> send_step(outgoing item, bool flush, const char* what) {
+    if (held_) {
+      item = join(std::move(*held_), std::move(item));
+      held_.reset();
+    }
+    if (!flush) {
+      held_ = std::move(item);
+      co_return;
+    }
+    co_await send(std::move(item), what);
+  }
+
+  // Writes what "flush": false steps held, before a step that waits or after the last step.
+  net::awaitable<void> release_held() {
+    if (!held_) co_return;
+    outgoing item = std::move(*held_);
+    held_.reset();
+    co_await send(std::move(item), "held frames");
   }
 
   // Queues bytes and waits until they are written (or the deadline passes).
@@ -313,14 +343,24 @@ class session {
       }
       ++step_index_;
       if (const auto* f = std::get_if<cases::send_frame_step>(&s)) {
-        co_await send(out_.frame(*f), "a frame");
-      } else if (const auto* m = std::get_if<cases::send_message_step>(&s)) {
-        co_await send(out_.message(*m), "a message");
-      } else if (const auto* cl = std::get_if<cases::send_close_step>(&s)) {
-        co_await send(out_.close(*cl), "a close frame");
-      } else if (const auto* r = std::get_if<cases::send_raw_step>(&s)) {
-        co_await send(out_.raw(*r), "raw bytes");
-      } else if (const auto* p = std::get_if<cases::pause_step>(&s)) {
+        co_await send_step(out_.frame(*f), f->flush, "a frame");
+        continue;
+      }
+      if (const auto* m = std::get_if<cases::send_message_step>(&s)) {
+        co_await send_step(out_.message(*m), m->flush, "a message");
+        continue;
+      }
+      if (const auto* cl = std::get_if<cases::send_close_step>(&s)) {
+        co_await send_step(out_.close(*cl), cl->flush, "a close frame");
+        continue;
+      }
+      if (const auto* r = std::get_if<cases::send_raw_step>(&s)) {
+        co_await send_step(out_.raw(*r), r->flush, "raw bytes");
+        continue;
+      }
+      if (!std::holds_alternative<cases::repeat_step>(s)) co_await release_held();
+      if (over()) co_return;
+      if (const auto* p = std::get_if<cases::pause_step>(&s)) {
         const auto until = std::min(clock::now() + milliseconds(p->ms), deadline_);
         co_await wait_for([&] { return over(); }, until);
       } else if (const auto* a = std::get_if<cases::await_step>(&s)) {
@@ -374,6 +414,7 @@ class session {
   net::awaitable<void> converse() {
     start_io();
     co_await run_steps(c_.steps);
+    if (!over()) co_await release_held();
     if (!over()) {
       // Until the longest acceptable outcome is complete, the peer closes, or the deadline.
       const bool arrived =
@@ -437,6 +478,7 @@ class session {
   clock::time_point deadline_;
   clock::time_point hard_deadline_;
 
+  std::optional<outgoing> held_;  // bytes of "flush": false steps, for the next write
   std::deque<outgoing> queue_;
   std::uint64_t queued_ = 0;
   std::uint64_t written_ = 0;

@@ -22,6 +22,21 @@ wire::masking_key random_key() {
 
 }  // namespace
 
+std::vector<outgoing::piece> outgoing::log_pieces() const {
+  if (!pieces.empty()) return pieces;
+  return {piece{bytes.size(), raw}};
+}
+
+outgoing join(outgoing held, outgoing next) {
+  outgoing out;
+  out.pieces = held.log_pieces();
+  for (const outgoing::piece& p : next.log_pieces()) out.pieces.push_back(p);
+  out.bytes = std::move(held.bytes);
+  out.bytes.insert(out.bytes.end(), next.bytes.begin(), next.bytes.end());
+  out.chunk = next.chunk;
+  return out;
+}
+
 outbound::outbound(observation& o) : o_(o), decoder_(lenient_decoder_options()) {}
 
 std::optional<wire::masking_key> outbound::key_for(const cases::mask_spec& m) {
@@ -144,13 +159,16 @@ void outbound::track(std::span<const std::uint8_t> bytes, bool close_counts) {
       if (h.opcode == wire::opcode::ping) {
         ++o_.pings_sent;
       } else if (h.opcode == wire::opcode::close) {
-        // Close frames of send_close steps, of our finish and of our replies start or answer
-        // the closing handshake (Autobahn counts its sendCloseFrame alike), and so does a
-        // well-formed one from send_frame/send_raw; a malformed one (unmasked, RSV bits,
-        // fragmented, too long, non-minimal length) is a probe the peer must fail on.
+        // Any close frame we send starts (or answers) the closing handshake, whatever its
+        // payload: too long, 1 byte, an invalid code or reason (Autobahn counts closedByMe so,
+        // 7.3.6, 7.5.1, 7.9.x). Only a frame the peer cannot take for a close frame at all
+        // (unmasked, RSV bits, not FIN, non-minimal length) is a probe it must fail on,
+        // unless it came from send_close.
+        const std::size_t length_bytes = h.payload_length <= 125      ? 0
+                                         : h.payload_length <= 0xFFFF ? 2
+                                                                      : 8;
         const bool well_formed = h.masked && !h.rsv1 && !h.rsv2 && !h.rsv3 && h.fin &&
-                                 h.payload_length <= wire::max_control_payload &&
-                                 h.header_size == 6;
+                                 h.header_size == 2 + length_bytes + 4;
         if ((close_counts || well_formed) && !o_.close_sent) {
           o_.close_sent = true;
           if (o_.initiator == close_initiator::none) o_.initiator = close_initiator::us;

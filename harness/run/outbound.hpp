@@ -18,10 +18,23 @@ namespace wsprobe::run {
 
 // Bytes to write in one go (or in `chunk`-byte pieces).
 struct outgoing {
+  // The steps these bytes come from, in order, for the wire log: size and whether it is send_raw
+  // (logged as raw bytes). Several when steps with "flush": false were held for this write.
+  struct piece {
+    std::size_t size = 0;
+    bool raw = false;
+  };
   std::vector<std::uint8_t> bytes;
   std::size_t chunk = 0;
-  bool raw = false;  // send_raw: logged as raw bytes
+  bool raw = false;           // send_raw: logged as raw bytes (when `pieces` is empty)
+  std::vector<piece> pieces;  // empty: one piece, all of `bytes`, `raw` as above
+
+  // `pieces`, or the one piece all of `bytes` make.
+  std::vector<piece> log_pieces() const;
 };
+
+// `held` written in front of `next` in one write (`next`'s chunk applies): "flush": false.
+outgoing join(outgoing held, outgoing next);
 
 class outbound {
  public:

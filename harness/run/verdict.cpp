@@ -45,11 +45,14 @@ std::string join_codes(const std::vector<std::uint16_t>& codes) {
   return out;
 }
 
-std::string join_statuses(const std::vector<int>& statuses) {
+std::string join_statuses(const cases::outcome& expected) {
+  std::vector<std::string> items;
+  for (int s : expected.status) items.push_back(std::to_string(s));
+  for (int c : expected.status_classes) items.push_back(std::to_string(c) + "xx");
   std::string out;
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    if (i > 0) out += i + 1 == statuses.size() ? " or " : ", ";
-    out += std::to_string(statuses[i]);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i];
   }
   return out;
 }
@@ -174,10 +177,8 @@ std::optional<std::string> mismatch(const cases::outcome& expected, const observ
   if (!o.response_received) {
     return "no handshake response" + (o.handshake_error.empty() ? "" : ": " + o.handshake_error);
   }
-  const int status = static_cast<int>(o.status);
-  if (std::find(expected.status.begin(), expected.status.end(), status) == expected.status.end()) {
-    return "HTTP status " + std::to_string(o.status) + ", expected " +
-           join_statuses(expected.status);
+  if (!expected.accepts_status(static_cast<int>(o.status))) {
+    return "HTTP status " + std::to_string(o.status) + ", expected " + join_statuses(expected);
   }
   for (const cases::header_expectation& h : expected.headers) {
     const bool present = o.response_headers.contains(h.name);
@@ -186,9 +187,14 @@ std::optional<std::string> mismatch(const cases::outcome& expected, const observ
       continue;
     }
     if (!present) return "header " + h.name + " missing, expected \"" + *h.value + "\"";
+    // The response lists at least these tokens: `Sec-WebSocket-Version: 13, 8` names 13 too
+    // (RFC 6455 §4.4 lets a server list every version it speaks).
     const std::string got = o.response_headers.combined(h.name);
-    if (list_elements(got) != list_elements(*h.value)) {
-      return "header " + h.name + ": \"" + got + "\", expected \"" + *h.value + "\"";
+    const std::vector<std::string> got_tokens = list_elements(got);
+    for (const std::string& want : list_elements(*h.value)) {
+      if (std::find(got_tokens.begin(), got_tokens.end(), want) == got_tokens.end()) {
+        return "header " + h.name + ": \"" + got + "\", expected it to contain \"" + want + "\"";
+      }
     }
   }
   if (expected.check_subprotocol && o.subprotocol != expected.subprotocol) {
@@ -306,7 +312,10 @@ judgement judge(const cases::test_case& c, const observation& o) {
     j.reason = "runner error: " + o.internal_error;
     return j;
   }
-  if (o.status == 101 && o.response_received && !o.upgraded && !o.handshake_error.empty()) {
+  // An invalid 101 (wrong Sec-WebSocket-Accept …) fails the case, unless the case names 101
+  // for a non-OK verdict: then only those outcomes are tried.
+  const bool invalid_101 = o.status == 101 && o.response_received && !o.handshake_error.empty();
+  if (invalid_101 && (!o.upgraded || !accepts_invalid_101(c))) {
     j.result = verdict::failed;
     j.reason = "invalid handshake response: " + o.handshake_error;
     return j;
@@ -324,12 +333,13 @@ judgement judge(const cases::test_case& c, const observation& o) {
   std::optional<std::string> first_mismatch;
   bool matched = false;
   for (const cases::outcome& out : c.outcomes) {
+    if (invalid_101 && !tolerates_invalid_101(out)) continue;
     std::optional<std::string> why = mismatch(out, o);
     if (!why) {
       j.result = out.result;
       matched = true;
       // A refused handshake that this outcome accepts leaves nothing to close.
-      if (!o.upgraded && std::find(out.status.begin(), out.status.end(), 101) == out.status.end()) {
+      if (!o.upgraded && !out.accepts_status(101)) {
         j.close_result = verdict::ok;
         j.close_reason = "no WebSocket connection to close";
       }
@@ -342,6 +352,8 @@ judgement judge(const cases::test_case& c, const observation& o) {
   if (!matched) {
     j.result = verdict::failed;
     j.reason = first_mismatch.value_or("no acceptable outcome");
+    if (invalid_101)
+      j.reason = "invalid handshake response: " + o.handshake_error + "; " + j.reason;
     if (o.events_wait_expired) j.reason = "timeout waiting for events; " + j.reason;
   } else if (j.result != verdict::ok) {
     j.reason = "matched the " + std::string(cases::verdict_name(j.result)) + " outcome";
@@ -356,6 +368,15 @@ judgement judge(const cases::test_case& c, const observation& o) {
     j.reason = "close: " + j.close_reason;
   }
   return j;
+}
+
+bool tolerates_invalid_101(const cases::outcome& out) {
+  return out.result != verdict::ok && out.status_given &&
+         std::find(out.status.begin(), out.status.end(), 101) != out.status.end();
+}
+
+bool accepts_invalid_101(const cases::test_case& c) {
+  return std::any_of(c.outcomes.begin(), c.outcomes.end(), tolerates_invalid_101);
 }
 
 bool expected_events_arrived(const cases::test_case& c, const observation& o) {

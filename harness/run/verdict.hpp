@@ -33,6 +33,12 @@ judgement judge_close(const cases::close_expectation& expected, const cases::tes
 // - a FAILED close verdict makes the case FAILED too.
 judgement judge(const cases::test_case& c, const observation& o);
 
+// Whether an outcome takes a 101 that fails validation (wrong Sec-WebSocket-Accept, Upgrade,
+// Connection, unoffered subprotocol …): only a non-OK one that names 101 in its `status`.
+bool tolerates_invalid_101(const cases::outcome& out);
+// Whether any outcome of the case does (then the runner goes on after an invalid 101).
+bool accepts_invalid_101(const cases::test_case& c);
+
 // Whether the peer has sent as many events as the longest acceptable outcome names (for `echo`
 // outcomes: as many messages as we sent). The runner waits for this after the steps.
 bool expected_events_arrived(const cases::test_case& c, const observation& o);

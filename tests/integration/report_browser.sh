@@ -8,10 +8,12 @@ set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
 py=/usr/bin/python3
 here="$WSPROBE_SOURCE_DIR/tests/integration"
-# The page's own work (build + first paint) and a filter: 2 s. Opening includes the browser reading
-# and parsing a 12 MB file, which on a loaded 2-core machine alone takes over a second.
+# Budgets (best of three loads, performance.now() in the page): the page's own work (build and
+# first paint) and a filter within 2 s; navigation start to first paint, which includes the
+# browser reading and parsing a 12 MB file, within 3 s (about 1.3 s here, more when the 2 cores
+# are busy with other builds).
 budget_ms=${WSPROBE_REPORT_BUDGET_MS:-2000}
-open_budget_ms=${WSPROBE_REPORT_OPEN_BUDGET_MS:-4000}
+open_budget_ms=${WSPROBE_REPORT_OPEN_BUDGET_MS:-3000}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 rm -rf "$WSPROBE_TEST_TMP"

@@ -238,9 +238,14 @@ TEST(Verdict, HandshakeStatusHeadersAndSubprotocol) {
   o.response_headers.add("Sec-WebSocket-Protocol", "chat");
   EXPECT_EQ(judge(c, o).reason, "OK outcome: header Sec-WebSocket-Protocol present, expected none");
   o.response_headers.remove("Sec-WebSocket-Protocol");
+  // The response's token list must contain the expected tokens (RFC 6455 §4.4: a server may
+  // list several versions).
   o.response_headers.set("Sec-WebSocket-Version", "8, 13");
+  EXPECT_EQ(judge(c, o).result, verdict::ok);
+  o.response_headers.set("Sec-WebSocket-Version", "8");
   EXPECT_EQ(judge(c, o).reason,
-            "OK outcome: header Sec-WebSocket-Version: \"8, 13\", expected \"13\"");
+            "OK outcome: header Sec-WebSocket-Version: \"8\", expected it to contain \"13\"");
+  o.response_headers.set("Sec-WebSocket-Version", "13, 8");
   o.status = 400;
   EXPECT_EQ(judge(c, o).reason, "OK outcome: HTTP status 400, expected 426");
 
@@ -266,6 +271,60 @@ TEST(Verdict, InvalidHandshakeResponseFails) {
   const judgement j = judge(c, o);
   EXPECT_EQ(j.result, verdict::failed);
   EXPECT_EQ(j.reason, "invalid handshake response: Sec-WebSocket-Accept does not match the key");
+}
+
+TEST(Verdict, StatusClassMatchesAnyCodeOfTheClass) {
+  cases::test_case c;
+  cases::outcome rejected;
+  rejected.status = {426};
+  rejected.status_classes = {4};
+  c.outcomes.push_back(rejected);
+  EXPECT_TRUE(c.ends_after_handshake());
+  observation o;
+  o.connected = true;
+  o.response_received = true;
+  for (unsigned status : {400u, 404u, 426u, 499u}) {
+    o.status = status;
+    EXPECT_EQ(judge(c, o).result, verdict::ok) << status;
+  }
+  o.status = 500;
+  EXPECT_EQ(judge(c, o).reason, "OK outcome: HTTP status 500, expected 426 or 4xx");
+  o.status = 101;
+  EXPECT_EQ(judge(c, o).result, verdict::failed);
+}
+
+// A case that changed its request still gets its 101 checked: the case script records why the
+// 101 is invalid, and the case FAILS unless a non-OK outcome names 101 explicitly.
+TEST(Verdict, InvalidHandshakeResponseFailsAlsoForChangedRequests) {
+  cases::test_case c = make_case({});
+  c.handshake.add_headers.emplace_back("Origin", "http://example.com");
+  observation o = clean_observation();
+  o.handshake_error = "Sec-WebSocket-Accept is \"x\", expected \"y\"";
+  EXPECT_FALSE(accepts_invalid_101(c));
+  judgement j = judge(c, o);
+  EXPECT_EQ(j.result, verdict::failed);
+  EXPECT_EQ(j.reason, "invalid handshake response: Sec-WebSocket-Accept is \"x\", expected \"y\"");
+
+  // The default status [101] is not "explicitly expects": still FAILED.
+  c.outcomes.push_back(events_outcome(verdict::informational, {}));
+  EXPECT_FALSE(accepts_invalid_101(c));
+  EXPECT_EQ(judge(c, o).result, verdict::failed);
+
+  // A non-OK outcome that names 101 takes it, and only such outcomes are tried.
+  cases::outcome taken;
+  taken.result = verdict::informational;
+  taken.status = {101};
+  taken.status_given = true;
+  c.outcomes.push_back(taken);
+  EXPECT_TRUE(accepts_invalid_101(c));
+  j = judge(c, o);
+  EXPECT_EQ(j.result, verdict::informational);
+
+  // An OK outcome naming 101 does not.
+  cases::test_case ok_only = make_case({});
+  ok_only.outcomes[0].status_given = true;
+  EXPECT_FALSE(accepts_invalid_101(ok_only));
+  EXPECT_EQ(judge(ok_only, o).result, verdict::failed);
 }
 
 TEST(Verdict, RefusedConnectionFails) {
