@@ -60,7 +60,14 @@ void load_connection::wake() {
 }
 
 void load_connection::abort() {
-  if (stream_ != nullptr) stream_->close();
+  if (stream_ != nullptr) {
+    stream_->close();
+  } else if (opening_ != nullptr) {
+    opening_->close();
+  } else if (connecting_ != nullptr) {
+    boost::system::error_code ignored;
+    connecting_->close(ignored);
+  }
 }
 
 void load_connection::fail(error_kind kind) {
@@ -68,6 +75,11 @@ void load_connection::fail(error_kind kind) {
   failed_ = true;
   w_.stats_.error(kind);
   wake();
+}
+
+void load_connection::fail_opening(error_kind kind) {
+  // Cut short by the end of the run: it did not open in time.
+  fail(w_.drained_ ? error_kind::timeout : kind);
 }
 
 asio::awaitable<void> load_connection::wait_until(clock::time_point when) {
@@ -98,7 +110,7 @@ asio::awaitable<bool> load_connection::open() {
     socket.bind(tcp::endpoint(source, 0), ec);
   }
   if (ec) {
-    fail(error_kind::connect_failed);
+    fail_opening(error_kind::connect_failed);
     co_return false;
   }
 
@@ -107,14 +119,16 @@ asio::awaitable<bool> load_connection::open() {
     boost::system::error_code ignored;
     socket.cancel(ignored);
   });
+  connecting_ = &socket;
   co_await socket.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
+  connecting_ = nullptr;
   if (deadline.disarm()) {
-    fail(error_kind::timeout);
+    fail_opening(error_kind::timeout);
     co_return false;
   }
   if (ec) {
-    fail(ec == asio::error::connection_refused ? error_kind::connect_refused
-                                               : error_kind::connect_failed);
+    fail_opening(ec == asio::error::connection_refused ? error_kind::connect_refused
+                                                       : error_kind::connect_failed);
     co_return false;
   }
   socket.set_option(tcp::no_delay(true), ec);
@@ -123,17 +137,22 @@ asio::awaitable<bool> load_connection::open() {
   try {
     if (o.url.secure) {
       auto tls = std::make_unique<net::tls_stream>(std::move(socket), w_.tls_);
+      opening_ = tls.get();
       co_await net::with_deadline(*tls, remaining(), "TLS handshake",
                                   tls->handshake_client(o.url.host));
+      opening_ = nullptr;
       stream = std::move(tls);
     } else {
       stream = std::make_unique<net::tcp_stream>(std::move(socket));
     }
   } catch (const net::transport_error& e) {
-    fail(e.code() == asio::error::timed_out ? error_kind::timeout : error_kind::handshake_failed);
+    opening_ = nullptr;
+    fail_opening(e.code() == asio::error::timed_out ? error_kind::timeout
+                                                    : error_kind::handshake_failed);
     co_return false;
   } catch (const std::exception&) {
-    fail(error_kind::handshake_failed);
+    opening_ = nullptr;
+    fail_opening(error_kind::handshake_failed);
     co_return false;
   }
   const auto connected = clock::now();
@@ -145,12 +164,13 @@ asio::awaitable<bool> load_connection::open() {
     // A fresh Sec-WebSocket-Key, and the 101 checked against it (RFC 6455 §4.1).
     auto handshake = co_await net::open_websocket(*conn_, o.url, remaining());
     if (!handshake.ok()) {
-      fail(handshake.answer.status == net::read_status::timeout ? error_kind::timeout
-                                                                : error_kind::handshake_failed);
+      fail_opening(handshake.answer.status == net::read_status::timeout
+                       ? error_kind::timeout
+                       : error_kind::handshake_failed);
       co_return false;
     }
   } catch (const std::exception&) {
-    fail(error_kind::handshake_failed);
+    fail_opening(error_kind::handshake_failed);
     co_return false;
   }
   w_.upgrade_.record(micros(clock::now() - connected));

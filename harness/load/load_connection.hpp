@@ -34,8 +34,11 @@ class load_connection {
   boost::asio::awaitable<void> run();
   // Wakes the writer (new credits, a pong to send, the end moved, the drain over).
   void wake();
-  // Closes the socket at once; pending reads and writes end.
+  // Closes the socket at once, also one still connecting or in its TLS handshake; pending
+  // reads and writes end.
   void abort();
+  // The opening handshake is done.
+  bool up() const { return up_; }
   // Messages sent and not back yet.
   std::uint64_t outstanding() const { return verifier_.outstanding(sent_); }
   bool finished() const { return finished_; }
@@ -55,11 +58,15 @@ class load_connection {
   void on_message(std::uint8_t opcode);
   void on_control(std::uint8_t opcode);
   void fail(error_kind kind);
+  void fail_opening(error_kind kind);
 
   load_worker& w_;
   std::size_t id_;
   std::unique_ptr<net::conn> conn_;
   net::byte_stream* stream_ = nullptr;
+  // While opening: the socket being connected, then the stream in its TLS handshake.
+  boost::asio::ip::tcp::socket* connecting_ = nullptr;
+  net::byte_stream* opening_ = nullptr;
   boost::asio::steady_timer timer_;
   bool waiting_ = false;
 

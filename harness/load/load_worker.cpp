@@ -110,7 +110,10 @@ asio::awaitable<void> load_worker::supervise() {
                                         [](const auto& c) { return c->outstanding() == 0; });
       if ((all_back && launching_done_) || now >= end_ + options_.drain) {
         drained_ = true;
-        for (auto& c : connections_) c->wake();
+        for (auto& c : connections_) {
+          c->wake();
+          if (!c->up()) c->abort();  // still opening: give up now, the run is over
+        }
       }
     }
     if (drained_ && launching_done_ &&

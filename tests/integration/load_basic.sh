@@ -172,6 +172,20 @@ run_load refused 2 5 "$url" --connections 5 --rate 100 --duration 1
 check refused 's["errors"]["connect_refused"] == 5' 's["connections"] == 0' \
   's["connect_errors"] == 5'
 
+# 7b. A server that accepts TCP and never answers the handshake: the run still ends on time,
+# the connections that never opened are counted as timeouts.
+"$PY" -c "
+import socket, time
+s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(64)
+print(s.getsockname()[1], flush=True); time.sleep(60)" >"$TMP/mute.port" &
+server_pid=$!
+for _ in $(seq 1 50); do [[ -s "$TMP/mute.port" ]] && break; sleep 0.1; done
+run_load mute 2 3 "ws://127.0.0.1:$(cat "$TMP/mute.port")/" --connections 5 --duration 1
+check mute 's["errors"]["timeout"] == 5' 's["connections"] == 0'
+kill -KILL "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
+
 # 8. Usage errors: exit code 2 with a message that names the option.
 for args in "--size 8" "--rate 5 --in-flight 2" "--size-dist 300:20" "--duration 0"; do
   rc=0
