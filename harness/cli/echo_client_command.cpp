@@ -99,8 +99,13 @@ void add_echo_client_command(CLI::App& app, int& exit_code) {
       ->add_option("--impl", options->impl,
                    "beast (Boost.Beast, independent) or wsprobe (ours, with --fault)")
       ->capture_default_str();
-  command->add_option("--fault", options->faults,
-                      "deliberate protocol bug to inject (repeatable; --impl wsprobe only)");
+  // One name per --fault, so that a URL after it stays the positional argument.
+  command
+      ->add_option("--fault", options->faults,
+                   "deliberate protocol bug to inject (repeatable; --impl wsprobe only)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_flag("--list-faults", options->list_faults, "list the --fault names and exit");
   command->add_flag("--once", options->once,
                     "open URL as given and echo until the server closes (for test-client --spawn)");

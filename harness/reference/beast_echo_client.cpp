@@ -12,6 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/detail/prng.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/system/system_error.hpp>
@@ -51,17 +52,42 @@ void configure(websocket::stream<NextLayer>& ws, const client_config& config) {
   no_deflate.server_enable = false;
   no_deflate.client_enable = false;
   ws.set_option(no_deflate);
+  // Masking keys from Beast's PCG generator (seeded from std::random_device), not its "secure" one
+  // that repeats (see skip_repeating_key_blocks).
+  ws.secure_prng(false);
   set_handshake_timeout(ws, config.handshake_timeout);
   ws.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
     request.set(beast::http::field::user_agent, "wsprobe-beast-echo-client");
   }));
 }
 
+// Beast 1.74's secure generator (detail/chacha.hpp) uses ctr_/16 as the ChaCha block counter, so
+// each 16-word block comes out 16 times in a row: Sec-WebSocket-Key values (4 words each) recur
+// across connections, against RFC 6455 §4.1 ("selected randomly for each connection"), and
+// `wsprobe test-client` fails the client for it. Drawing 16 blocks before each handshake moves the
+// generator to a block counter no earlier key was drawn with.
+void skip_repeating_key_blocks() {
+  auto generate = websocket::detail::make_prng(true);
+  for (int i = 0; i < 16 * 16; ++i) generate();
+}
+
 // Opening handshake, then echo (or record the first message and close) until the server closes.
 template <typename NextLayer>
 asio::awaitable<void> talk(websocket::stream<NextLayer>& ws, const net::ws_url& url, bool echo,
                            const client_config& config, connection_report& report) {
-  co_await ws.async_handshake(url.host_header(), url.target, asio::use_awaitable);
+  skip_repeating_key_blocks();
+  websocket::response_type response;
+  co_await ws.async_handshake(response, url.host_header(), url.target, asio::use_awaitable);
+  // Beast 1.74 lets a 101 through that selects a subprotocol or an extension the request did not
+  // offer (we offer none); RFC 6455 §4.1 says the client MUST fail the connection: close TCP.
+  for (const auto field :
+       {beast::http::field::sec_websocket_protocol, beast::http::field::sec_websocket_extensions}) {
+    if (response.count(field) != 0) {
+      report.detail = "the server selected " + std::string(response[field]) + ", never offered";
+      beast::get_lowest_layer(ws).close();
+      co_return;
+    }
+  }
   report.opened = true;
   set_handshake_timeout(ws, config.close_timeout);
   beast::flat_buffer buffer;

@@ -154,6 +154,48 @@ for impl in beast wsprobe; do
   grep -q 'wsprobe echo-client: ' "$TMP/refused.out" || fail "$impl: no message for refused"
 done
 
+# Against `wsprobe test-client` (when this build has it): both clients pass the client.* cases,
+# and each fault of our own client makes a case meant for it FAIL (exit code 1).
+# run_test_client NAME CASES ARGS...: test-client on CASES, echo-client ARGS; sets tc_rc.
+run_test_client() {
+  local name="$1" cases="$2"
+  shift 2
+  local out="$TMP/tc-$name.out"
+  "$WSPROBE" test-client --listen 127.0.0.1:0 --cases "$cases" --report-dir "$TMP/tc-$name" \
+    --exit-after-reports 1 --quiet >"$out" 2>&1 &
+  server_pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url="$(sed -n 's/^listening on //p' "$out" | head -n1)"
+    [[ -n "$url" ]] && break
+    sleep 0.1
+  done
+  if [[ -z "$url" ]]; then
+    fail "$name: test-client printed no 'listening on' line"
+    stop_server
+    tc_rc=-1
+    return
+  fi
+  client "tc-$name" --agent "$name" "$@" "$url"
+  tc_rc=0
+  timeout 60 tail --pid="$server_pid" -f /dev/null || true
+  wait "$server_pid" || tc_rc=$?
+  server_pid=""
+}
+
+if "$WSPROBE" test-client --help >/dev/null 2>&1; then
+  for impl in beast wsprobe; do
+    run_test_client "strict-$impl" 'client.*' --impl "$impl"
+    [[ $tc_rc -eq 0 ]] || fail "$impl: test-client judged the client.* cases with exit $tc_rc"
+  done
+  for fault in no-mask accept-masked-frames no-accept-check accept-unoffered-subprotocol no-pong; do
+    run_test_client "fault-$fault" 'client.*' --impl wsprobe --fault "$fault"
+    [[ $tc_rc -eq 1 ]] || fail "test-client did not fail fault $fault (exit $tc_rc)"
+  done
+  run_test_client "fault-no-utf8-check" 'utf8.invalid-*' --impl wsprobe --fault no-utf8-check
+  [[ $tc_rc -eq 1 ]] || fail "test-client did not fail fault no-utf8-check (exit $tc_rc)"
+fi
+
 if [[ $failed -ne 0 ]]; then
   exit 1
 fi
