@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   wsprobe::cli::add_serve_command(app, exit_code);
   wsprobe::cli::add_cases_command(app, exit_code);
   wsprobe::cli::add_test_server_command(app, exit_code);
+  wsprobe::cli::add_test_client_command(app, exit_code);
   wsprobe::cli::add_report_command(app, exit_code);
   wsprobe::cli::add_load_command(app, exit_code);
   wsprobe::cli::add_echo_client_command(app, exit_code);

@@ -149,6 +149,9 @@ struct outcome {
   bool accepts_status(int s) const;
   bool check_subprotocol = false;
   std::optional<std::string> subprotocol;  // with check_subprotocol: nullopt = none negotiated
+  // Cases against clients: what the client may do after our handshake response ("failed",
+  // "proceeded", "retried", "followed", "hung"); empty = not compared.
+  std::vector<std::string> client_actions;
 };
 
 // Who is expected to start the closing handshake.
@@ -164,10 +167,23 @@ struct close_expectation {
 
 // What the runner does after the steps (and the expected events and quiet_ms).
 struct finish_spec {
-  enum class kind { close, wait };
+  // drop: close TCP without a close frame (cases against clients: the server goes away).
+  enum class kind { close, wait, drop };
   kind what = kind::close;
   std::uint16_t code = 1000;  // kind::close
   std::string reason;
+};
+
+// Changes to the standard opening handshake response, when wsprobe is the server (cases against
+// clients). Header values may hold "{location}" (a URL on wsprobe's listener: a request to it
+// counts as following a redirect) and "{accept}" (the correct Sec-WebSocket-Accept).
+struct response_changes {
+  bool given = false;
+  std::optional<unsigned> status;
+  std::optional<std::string> reason;
+  std::optional<std::string> version;                                       // "HTTP/1.0"
+  std::vector<std::pair<std::string, std::optional<std::string>>> headers;  // set / remove
+  std::vector<std::pair<std::string, std::string>> add_headers;
 };
 
 // Changes to the standard opening handshake request.
@@ -179,6 +195,7 @@ struct handshake_changes {
   std::vector<std::pair<std::string, std::optional<std::string>>> headers;
   std::vector<std::pair<std::string, std::string>> add_headers;  // appended, duplicates allowed
   std::vector<std::string> subprotocols;                         // Sec-WebSocket-Protocol
+  response_changes response;  // cases against clients: the response we send
 
   bool empty() const {
     return !method && !version && !target && headers.empty() && add_headers.empty() &&

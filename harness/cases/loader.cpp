@@ -547,7 +547,7 @@ outcome parse_outcome(const json& j, const std::string& path, verdict v) {
     return out;
   }
   if (!j.is_object()) wrong_type(path, "a list of events or an outcome object", j);
-  object_reader o(j, path, {"events", "echo", "status", "headers", "subprotocol"});
+  object_reader o(j, path, {"events", "echo", "status", "headers", "subprotocol", "client"});
   if (o.has("events")) out.events = parse_events(*o.find("events"), o.path("events"));
   out.echo = bool_field(o, "echo", false);
   if (out.echo && out.events) throw field_error{o.path("echo"), "give events or echo, not both"};
@@ -566,6 +566,18 @@ outcome parse_outcome(const json& j, const std::string& path, verdict v) {
   if (const json* s = o.find("subprotocol")) {
     out.check_subprotocol = true;
     if (!s->is_null()) out.subprotocol = as_string(*s, o.path("subprotocol"));
+  }
+  if (const json* cl = o.find("client")) {
+    out.client_actions = string_list(*cl, o.path("client"));
+    static constexpr std::string_view actions[] = {"failed", "proceeded", "retried", "followed",
+                                                   "hung"};
+    for (std::size_t i = 0; i < out.client_actions.size(); ++i) {
+      if (std::find(std::begin(actions), std::end(actions), out.client_actions[i]) ==
+          std::end(actions)) {
+        throw field_error{index_path(o.path("client"), i),
+                          "must be failed, proceeded, retried, followed or hung"};
+      }
+    }
   }
   return out;
 }
@@ -650,6 +662,10 @@ finish_spec parse_finish(const json& j, const std::string& path) {
       f.what = finish_spec::kind::wait;
       return f;
     }
+    if (what == "drop") {
+      f.what = finish_spec::kind::drop;
+      return f;
+    }
     throw field_error{
         path, "unknown finish " + in_quotes(what) + " (\"close\", \"wait\" or {\"close\": {…}})"};
   }
@@ -661,9 +677,41 @@ finish_spec parse_finish(const json& j, const std::string& path) {
   return f;
 }
 
+// "response": what wsprobe answers when it is the server (cases against clients).
+response_changes parse_response_changes(const json& j, const std::string& path) {
+  object_reader r(j, path, {"status", "reason", "version", "headers", "add_headers"});
+  response_changes out;
+  out.given = true;
+  if (r.has("status")) out.status = static_cast<unsigned>(uint_field(r, "status", 101, 999));
+  if (out.status && *out.status < 100) throw field_error{r.path("status"), "must be 100-999"};
+  if (r.has("reason")) out.reason = str_field(r, "reason");
+  if (r.has("version")) out.version = str_field(r, "version");
+  if (const json* hs = r.find("headers")) {
+    if (!hs->is_object()) wrong_type(r.path("headers"), "an object", *hs);
+    for (const auto& [name, value] : hs->items()) {
+      if (value.is_null()) {
+        out.headers.emplace_back(name, std::nullopt);
+      } else {
+        out.headers.emplace_back(name, as_string(value, join_path(r.path("headers"), name)));
+      }
+    }
+  }
+  const json& add = list_field(r, "add_headers", false);
+  for (std::size_t i = 0; i < add.size(); ++i) {
+    const std::string p = index_path(r.path("add_headers"), i);
+    if (!add[i].is_array() || add[i].size() != 2) wrong_type(p, "a [name, value] pair", add[i]);
+    out.add_headers.emplace_back(as_string(add[i][0], index_path(p, 0)),
+                                 as_string(add[i][1], index_path(p, 1)));
+  }
+  return out;
+}
+
 handshake_changes parse_handshake(const json& j, const std::string& path) {
-  object_reader o(j, path, {"request"});
+  object_reader o(j, path, {"request", "response"});
   handshake_changes h;
+  if (const json* resp = o.find("response")) {
+    h.response = parse_response_changes(*resp, o.path("response"));
+  }
   const json* req = o.find("request");
   if (!req) return h;
   object_reader r(*req, o.path("request"),

@@ -12,6 +12,7 @@ namespace wsprobe::cli {
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_cases_command(CLI::App& app, int& exit_code);
 void add_test_server_command(CLI::App& app, int& exit_code);
+void add_test_client_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_load_command(CLI::App& app, int& exit_code);
 void add_echo_client_command(CLI::App& app, int& exit_code);

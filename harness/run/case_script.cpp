@@ -21,6 +21,7 @@
 #include "harness/net/deadline.hpp"
 #include "harness/run/inbound.hpp"
 #include "harness/run/outbound.hpp"
+#include "harness/run/server_response.hpp"
 #include "harness/run/verdict.hpp"
 #include "harness/run/wirelog.hpp"
 #include "harness/wire/handshake.hpp"
@@ -64,7 +65,8 @@ std::string ms_text(clock::duration d) {
 
 class session {
  public:
-  session(const cases::test_case& c, const script_options& options, asio::any_io_executor ex)
+  session(const cases::test_case& c, const script_options& options, asio::any_io_executor ex,
+          wire::role local = wire::role::client)
       : c_(c),
         opt_(options),
         executor_(ex),
@@ -72,7 +74,12 @@ class session {
         out_log_(log_, report::wirelog_entry::direction::out),
         in_log_(log_, report::wirelog_entry::direction::in),
         out_(o_),
-        in_(o_, out_, options.max_message_size) {
+        in_(o_, out_, options.max_message_size, local),
+        server_(local == wire::role::server) {
+    if (server_) {
+      out_.act_as_server();
+      o_.as_server = true;
+    }
     start_ = clock::now();
     timeout_ = c.timeout_ms ? milliseconds(*c.timeout_ms) : options.timeout;
     deadline_ = start_ + timeout_;
@@ -87,13 +94,103 @@ class session {
     } catch (const std::exception& e) {
       o_.internal_error = e.what();
     }
+    co_return co_await end();
+  }
+
+  // wsprobe as the server: the client has connected and sent `side.request`.
+  net::awaitable<observation> run_server(server_side side) {
+    try {
+      conn_ = std::move(side.conn);
+      o_.connected = true;
+      o_.connect_us = 0;
+      co_await answer_handshake(side);
+      if (o_.upgraded) {
+        co_await converse();
+      } else if (o_.response_received) {
+        co_await watch_refused();
+      }
+    } catch (const std::exception& e) {
+      o_.internal_error = e.what();
+    }
+    if (o_.response_received) {
+      if (o_.client_sent_frames) {
+        o_.client_action = "proceeded";
+      } else if (closed_first_) {
+        o_.client_action = "failed";
+      } else {
+        o_.client_action = "hung";
+      }
+    }
+    co_return co_await end();
+  }
+
+ private:
+  net::awaitable<observation> end() {
     co_await stop();
     o_.duration_us = now_us();
     o_.wirelog = log_.take(o_.wirelog_dropped);
     co_return std::move(o_);
   }
 
- private:
+  // The client's request (RFC 6455 §4.1 rules) and our answer: a standard 101, or what the
+  // case's `handshake.response` makes of it.
+  net::awaitable<void> answer_handshake(const server_side& side) {
+    const wire::http_request& req = side.request;
+    log_http(report::wirelog_entry::direction::in,
+             std::span<const std::uint8_t>(
+                 reinterpret_cast<const std::uint8_t*>(side.raw_request.data()),
+                 side.raw_request.size()));
+    o_.request_method = req.method;
+    o_.request_target = req.target;
+    o_.request_version = req.version;
+    o_.request_headers = req.headers;
+    const wire::request_validation v = wire::validate_request(req, wire::server_options{});
+    if (!v.ok) o_.request_problem = v.why;
+    const wire::http_response response =
+        make_server_response(c_.handshake.response, req, side.location_url);
+    const std::string head = wire::serialize(response);
+    const std::span<const std::uint8_t> head_bytes(
+        reinterpret_cast<const std::uint8_t*>(head.data()), head.size());
+    log_http(report::wirelog_entry::direction::out, head_bytes);
+    try {
+      co_await net::with_deadline(conn_->stream(), remaining(), "sending the handshake response",
+                                  conn_->write(head_bytes));
+    } catch (const std::exception& e) {
+      o_.handshake_error = e.what();
+      closed_first_ = true;
+      o_.peer_closed_tcp = true;
+      co_return;
+    }
+    o_.response_received = true;  // as the server: the response was sent
+    o_.status = response.status;
+    o_.response_headers = response.headers;
+    o_.handshake_us = now_us();
+    o_.upgraded = response.status == 101;
+  }
+
+  // After a refusal: does the client close, send something anyway, or hang?
+  net::awaitable<void> watch_refused() {
+    for (;;) {
+      const auto left = remaining();
+      if (left <= clock::duration::zero()) break;
+      net::read_result r = co_await conn_->read(left, 64 * 1024);
+      if (r.status == net::read_status::ok) {
+        in_log_.raw(r.bytes, now_us());
+        o_.client_sent_frames = true;
+        break;
+      }
+      if (r.status == net::read_status::timeout) break;
+      o_.peer_closed_tcp = true;
+      closed_first_ = true;
+      o_.peer_closed_at_us = now_us();
+      if (r.status == net::read_status::error) {
+        o_.tcp_reset = true;
+        o_.tcp_error = r.error;
+      }
+      break;
+    }
+  }
+
   std::int64_t now_us() const {
     return duration_cast<std::chrono::microseconds>(clock::now() - start_).count();
   }
@@ -246,6 +343,7 @@ class session {
       }
       if (r.status == net::read_status::timeout) break;
       o_.peer_closed_tcp = true;
+      if (!o_.close_sent) closed_first_ = true;
       if (o_.peer_closed_at_us < 0) o_.peer_closed_at_us = now_us();
       if (r.status == net::read_status::error) {
         o_.tcp_reset = true;
@@ -426,6 +524,11 @@ class session {
       co_await wait_for([&] { return over(); }, std::min(clock::now() + quiet, hard_deadline_));
     }
     if (o_.timed_out || write_failed_) co_return;  // drop the connection
+    if (c_.finish.what == cases::finish_spec::kind::drop) {
+      // Our bytes on the wire first, then TCP closed without a close frame.
+      co_await wait_for([&] { return written_ >= queued_ || write_failed_; }, deadline_);
+      co_return;
+    }
     if (!o_.peer_closed() && !in_.failed() && !o_.close_sent) {
       if (c_.finish.what == cases::finish_spec::kind::wait) {
         co_await wait_for([&] { return over(); }, deadline_);
@@ -435,6 +538,10 @@ class session {
             c_.finish.what == cases::finish_spec::kind::close ? c_.finish.code : 1000;
         enqueue(out_.close_frame(code, c_.finish.reason));
       }
+    }
+    if (server_) {
+      co_await close_as_server();
+      co_return;
     }
     // The closing handshake: the peer's close (if we sent ours first) and its TCP close
     // (RFC 6455 §7.1.1: the server closes TCP first).
@@ -449,6 +556,29 @@ class session {
     }
     if (o_.close_sent && !o_.close_received && !o_.peer_closed_tcp) o_.close_reply_missing = true;
     if (o_.close_sent && o_.close_received && !o_.peer_closed_tcp) o_.tcp_close_missing = true;
+  }
+
+  // As the server: the client's close (or its answer to ours), our reply on the wire, a short
+  // grace in which a client that follows §7.1.1 keeps TCP open, then we close TCP.
+  net::awaitable<void> close_as_server() {
+    const auto close_until = clock::now() + opt_.close_timeout;
+    co_await wait_for(
+        [&] {
+          return (o_.close_received && o_.close_sent && written_ >= queued_) ||
+                 o_.peer_closed_tcp || write_failed_ || in_.failed();
+        },
+        close_until);
+    if (in_.failed()) {
+      co_await wait_for([&] { return written_ >= queued_ || write_failed_; },
+                        std::min(close_until, clock::now() + milliseconds(100)));
+      co_return;
+    }
+    if (o_.close_sent && !o_.close_received && !o_.peer_closed_tcp) o_.close_reply_missing = true;
+    if (o_.close_sent && o_.close_received && !o_.peer_closed_tcp) {
+      co_await wait_for([&] { return o_.peer_closed_tcp; },
+                        std::min(close_until, clock::now() + milliseconds(25)));
+    }
+    if (o_.close_sent && o_.close_received && o_.peer_closed_tcp) o_.client_closed_tcp_first = true;
   }
 
   net::awaitable<void> stop() {
@@ -489,6 +619,8 @@ class session {
   bool reader_done_ = false;
   bool writer_done_ = false;
   std::size_t step_index_ = 0;
+  bool server_ = false;
+  bool closed_first_ = false;  // the peer closed TCP before we sent a close frame
 };
 
 }  // namespace
@@ -498,6 +630,13 @@ net::awaitable<observation> run_case_script(const cases::test_case& c,
   auto executor = co_await asio::this_coro::executor;
   auto s = std::make_unique<session>(c, options, executor);
   co_return co_await s->run();
+}
+
+net::awaitable<observation> run_case_as_server(const cases::test_case& c,
+                                               const script_options& options, server_side side) {
+  auto executor = co_await asio::this_coro::executor;
+  auto s = std::make_unique<session>(c, options, executor, wire::role::server);
+  co_return co_await s->run_server(std::move(side));
 }
 
 }  // namespace wsprobe::run

@@ -5,12 +5,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <string>
 
 #include "harness/cases/case.hpp"
 #include "harness/net/byte_stream.hpp"
+#include "harness/net/conn.hpp"
 #include "harness/net/tls_context.hpp"
 #include "harness/net/url.hpp"
 #include "harness/run/observation.hpp"
+#include "harness/wire/http_head.hpp"
 
 namespace wsprobe::run {
 
@@ -26,5 +30,19 @@ struct script_options {
 
 net::awaitable<observation> run_case_script(const cases::test_case& c,
                                             const script_options& options);
+
+// A client that has connected to us and sent its opening handshake request.
+struct server_side {
+  std::unique_ptr<net::conn> conn;
+  wire::http_request request;
+  std::string raw_request;   // the head as received, for the wire log
+  std::string location_url;  // for "{location}" in responses: a request to it = followed
+};
+
+// One case with wsprobe as the server (cases against clients): the request is checked (RFC 6455
+// §4.1), answered (a standard 101 or the case's `handshake.response`), then the same steps run
+// with unmasked frames from us and masked ones required from the client (§5.1).
+net::awaitable<observation> run_case_as_server(const cases::test_case& c,
+                                               const script_options& options, server_side side);
 
 }  // namespace wsprobe::run

@@ -2,13 +2,15 @@
 
 #include <string>
 
+#include "harness/run/wirelog.hpp"
+
 namespace wsprobe::run {
 
 namespace {
 
-wire::message_reader make_reader(std::uint64_t max_message_size) {
+wire::message_reader make_reader(std::uint64_t max_message_size, wire::role local) {
   wire::decoder_options frames;
-  frames.local_role = wire::role::client;  // server frames must be unmasked (§5.1)
+  frames.local_role = local;  // §5.1: client frames masked, server frames not
   frames.max_frame_payload = max_message_size;
   wire::message_rules rules;
   rules.max_message_size = max_message_size;
@@ -18,8 +20,31 @@ wire::message_reader make_reader(std::uint64_t max_message_size) {
 
 }  // namespace
 
-inbound::inbound(observation& o, outbound& out, std::uint64_t max_message_size)
-    : o_(o), out_(out), reader_(make_reader(max_message_size)) {}
+inbound::inbound(observation& o, outbound& out, std::uint64_t max_message_size, wire::role local)
+    : o_(o),
+      out_(out),
+      reader_(make_reader(max_message_size, local)),
+      server_(local == wire::role::server),
+      keys_(lenient_decoder_options()) {}
+
+void inbound::record_mask_keys(std::span<const std::uint8_t> bytes) {
+  scratch_.assign(bytes.begin(), bytes.end());
+  std::size_t pos = 0;
+  while (!keys_.failed() && pos <= scratch_.size()) {
+    std::size_t consumed = 0;
+    const auto ev = keys_.next(std::span<std::uint8_t>(scratch_).subspan(pos), consumed);
+    pos += consumed;
+    using kind = wire::frame_decoder::event_kind;
+    if (ev.kind == kind::need_more || ev.kind == kind::error) break;
+    if (ev.kind == kind::header) {
+      ++o_.client_frames;
+      if (!o_.close_sent) o_.client_sent_frames = true;
+      if (keys_.header().masked && o_.mask_keys.size() < 64) {
+        o_.mask_keys.push_back(keys_.header().key);
+      }
+    }
+  }
+}
 
 void inbound::violation(const std::string& why, std::uint16_t code, std::int64_t t_us,
                         std::vector<outgoing>& replies) {
@@ -33,6 +58,7 @@ void inbound::violation(const std::string& why, std::uint16_t code, std::int64_t
 
 void inbound::feed(std::span<const std::uint8_t> bytes, std::int64_t t_us,
                    std::vector<outgoing>& replies) {
+  if (server_) record_mask_keys(bytes);
   if (failed_) return;
   reader_.feed(bytes);
   wire::message_event ev;

@@ -16,7 +16,10 @@ namespace wsprobe::run {
 
 class inbound {
  public:
-  inbound(observation& o, outbound& out, std::uint64_t max_message_size);
+  // `local`: our role; as the server, the peer's frames must be masked (§5.1) and their
+  // masking keys are recorded in the observation.
+  inbound(observation& o, outbound& out, std::uint64_t max_message_size,
+          wire::role local = wire::role::client);
 
   // Processes bytes from the peer; replies (pongs, a close) are appended to `replies`.
   void feed(std::span<const std::uint8_t> bytes, std::int64_t t_us, std::vector<outgoing>& replies);
@@ -25,12 +28,16 @@ class inbound {
   bool failed() const { return failed_; }
 
  private:
+  void record_mask_keys(std::span<const std::uint8_t> bytes);
   void violation(const std::string& why, std::uint16_t code, std::int64_t t_us,
                  std::vector<outgoing>& replies);
 
   observation& o_;
   outbound& out_;
   wire::message_reader reader_;
+  bool server_ = false;
+  wire::frame_decoder keys_;  // lenient, as the server: only to see masking keys
+  std::vector<std::uint8_t> scratch_;
   bool failed_ = false;
 };
 

@@ -102,6 +102,41 @@ ojson describe(const observation& o) {
   if (o.fail_fast_checked) {
     j["fail_fast"] = {{"met", !o.fail_fast_missed}, {"detail", o.fail_fast_detail}};
   }
+  if (o.as_server) {
+    ojson req = ojson::object();
+    req["method"] = o.request_method;
+    req["target"] = o.request_target;
+    req["version"] = o.request_version;
+    ojson headers = ojson::object();
+    for (const wire::http_header& h : o.request_headers.fields) {
+      if (headers.contains(h.name)) {
+        headers[h.name] = headers[h.name].get<std::string>() + ", " + h.value;
+      } else {
+        headers[h.name] = h.value;
+      }
+    }
+    req["headers"] = std::move(headers);
+    if (const std::string* origin = o.request_headers.find("Origin")) req["origin"] = *origin;
+    if (const std::string* ext = o.request_headers.find("Sec-WebSocket-Extensions")) {
+      req["extensions_offered"] = *ext;
+    }
+    if (!o.request_problem.empty()) req["problem"] = o.request_problem;
+    j["request"] = std::move(req);
+    ojson keys = ojson::array();
+    for (const auto& k : o.mask_keys) {
+      static const char* digits = "0123456789abcdef";
+      std::string hex;
+      for (std::uint8_t b : k) {
+        hex += digits[b >> 4];
+        hex += digits[b & 15];
+      }
+      keys.push_back(hex);
+    }
+    j["client_frames"] = o.client_frames;
+    j["mask_keys"] = std::move(keys);
+    if (!o.client_action.empty()) j["client_action"] = o.client_action;
+    if (o.client_closed_tcp_first) j["client_closed_tcp_first"] = true;
+  }
   if (!o.peer_violation.empty()) j["peer_violation"] = o.peer_violation;
   if (o.timed_out) j["timeout"] = o.timeout_detail;
   if (!o.internal_error.empty()) j["runner_error"] = o.internal_error;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -97,6 +98,26 @@ struct observation {
   std::int64_t connect_us = -1;
   std::int64_t handshake_us = -1;
   std::int64_t duration_us = 0;
+
+  // --- Cases against clients (wsprobe is the server; `as_server`) ---------------------------
+  bool as_server = false;
+  // The client's opening handshake request as received.
+  std::string request_method;
+  std::string request_target;
+  std::string request_version;
+  wire::http_headers request_headers;
+  // Why the request breaks RFC 6455 §4.1 (no Host, a bad key, version not 13 …; also a key
+  // the client used before): the case FAILS with it.
+  std::string request_problem;
+  // The masking keys of the client's frames (up to 64 kept) and how many frames came.
+  std::vector<std::array<std::uint8_t, 4>> mask_keys;
+  std::uint64_t client_frames = 0;
+  bool client_sent_frames = false;  // frames arrived before we sent a close
+  // What the client did after our handshake response: "failed" (closed TCP without frames),
+  // "proceeded" (sent frames), "retried" (connected again), "followed" (requested the
+  // Location target), "hung" (none of these before the deadline).
+  std::string client_action;
+  bool client_closed_tcp_first = false;  // §7.1.1: the server should close TCP first
 
   // Wire log (bounded; see wirelog_dropped).
   std::vector<report::wirelog_entry> wirelog;

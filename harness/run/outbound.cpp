@@ -42,8 +42,10 @@ outbound::outbound(observation& o) : o_(o), decoder_(lenient_decoder_options()) 
 std::optional<wire::masking_key> outbound::key_for(const cases::mask_spec& m) {
   switch (m.mode) {
     case cases::mask_mode::auto_:
+      if (server_) return std::nullopt;
+      return random_key();
     case cases::mask_mode::random:
-      return random_key();  // we are the client (§5.1)
+      return random_key();
     case cases::mask_mode::none:
       return std::nullopt;
     case cases::mask_mode::fixed:
@@ -112,7 +114,7 @@ outgoing outbound::raw(const cases::send_raw_step& s) {
 outgoing outbound::pong(std::span<const std::uint8_t> payload) {
   wire::frame_spec spec;
   spec.opcode = wire::opcode::pong;
-  spec.mask = random_key();
+  if (!server_) spec.mask = random_key();
   outgoing out;
   wire::encode_frame(spec, payload, out.bytes);
   track(out.bytes, false);
@@ -122,7 +124,7 @@ outgoing outbound::pong(std::span<const std::uint8_t> payload) {
 outgoing outbound::close_frame(std::optional<std::uint16_t> code, std::string_view reason) {
   wire::frame_spec spec;
   spec.opcode = wire::opcode::close;
-  spec.mask = random_key();
+  if (!server_) spec.mask = random_key();
   outgoing out;
   wire::encode_frame(spec, wire::build_close_payload(code, reason), out.bytes);
   track(out.bytes, true);
@@ -167,8 +169,8 @@ void outbound::track(std::span<const std::uint8_t> bytes, bool close_counts) {
         const std::size_t length_bytes = h.payload_length <= 125      ? 0
                                          : h.payload_length <= 0xFFFF ? 2
                                                                       : 8;
-        const bool well_formed = h.masked && !h.rsv1 && !h.rsv2 && !h.rsv3 && h.fin &&
-                                 h.header_size == 2 + length_bytes + 4;
+        const bool well_formed = h.masked != server_ && !h.rsv1 && !h.rsv2 && !h.rsv3 && h.fin &&
+                                 h.header_size == 2 + length_bytes + (server_ ? 0 : 4);
         if ((close_counts || well_formed) && !o_.close_sent) {
           o_.close_sent = true;
           if (o_.initiator == close_initiator::none) o_.initiator = close_initiator::us;

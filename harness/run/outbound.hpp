@@ -40,6 +40,10 @@ class outbound {
  public:
   explicit outbound(observation& o);
 
+  // As the server (cases against clients): "auto" masks nothing and our own replies are
+  // unmasked (RFC 6455 §5.1). Call before the first frame.
+  void act_as_server() { server_ = true; }
+
   outgoing frame(const cases::send_frame_step& s);
   outgoing message(const cases::send_message_step& s);
   outgoing close(const cases::send_close_step& s);
@@ -55,6 +59,7 @@ class outbound {
   std::optional<wire::masking_key> key_for(const cases::mask_spec& m);
 
   observation& o_;
+  bool server_ = false;
   wire::frame_decoder decoder_;
   std::vector<std::uint8_t> scratch_;
   bool message_open_ = false;

@@ -1,6 +1,7 @@
 #include "harness/run/verdict.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <string_view>
 #include <vector>
@@ -177,6 +178,21 @@ std::optional<std::string> mismatch(const cases::outcome& expected, const observ
   if (!o.response_received) {
     return "no handshake response" + (o.handshake_error.empty() ? "" : ": " + o.handshake_error);
   }
+  if (!expected.client_actions.empty()) {
+    const auto& a = expected.client_actions;
+    if (std::find(a.begin(), a.end(), o.client_action) == a.end()) {
+      std::string want;
+      for (std::size_t i = 0; i < a.size(); ++i) want += (i > 0 ? " or " : "") + a[i];
+      return "client " + (o.client_action.empty() ? std::string("did nothing") : o.client_action) +
+             ", expected " + want;
+    }
+  }
+  // As the server we chose the status and headers ourselves: only the client's side counts.
+  if (o.as_server) {
+    if (expected.events) return compare_events(*expected.events, o.events);
+    if (expected.echo) return compare_echo(o.sent, o.events);
+    return std::nullopt;
+  }
   if (!expected.accepts_status(static_cast<int>(o.status))) {
     return "HTTP status " + std::to_string(o.status) + ", expected " + join_statuses(expected);
   }
@@ -214,6 +230,10 @@ judgement judge_close(const cases::close_expectation& e, const cases::test_case&
   if (!o.connected) {
     j.close_result = verdict::failed;
     j.close_reason = "no connection";
+    return j;
+  }
+  if (!o.upgraded && o.as_server) {
+    j.close_reason = "no WebSocket connection to close";
     return j;
   }
   if (!o.upgraded) {
@@ -293,6 +313,12 @@ judgement judge_close(const cases::close_expectation& e, const cases::test_case&
     j.close_reason = "peer did not close TCP after the closing handshake; we dropped it";
     return j;
   }
+  if (o.client_closed_tcp_first) {
+    // RFC 6455 §7.1.1: the client SHOULD wait for the server to close TCP.
+    j.close_result = verdict::non_strict;
+    j.close_reason = "client closed TCP before the server did after the closing handshake";
+    return j;
+  }
   if (e.clean && o.tcp_reset) {
     j.close_result = verdict::non_strict;
     j.close_reason = "closing handshake ended with a " + what + ", not a TCP close";
@@ -310,6 +336,11 @@ judgement judge(const cases::test_case& c, const observation& o) {
   if (!o.internal_error.empty()) {
     j.result = verdict::failed;
     j.reason = "runner error: " + o.internal_error;
+    return j;
+  }
+  if (o.as_server && !o.request_problem.empty()) {
+    j.result = verdict::failed;
+    j.reason = "invalid opening handshake request: " + o.request_problem;
     return j;
   }
   // An invalid 101 (wrong Sec-WebSocket-Accept …) fails the case, unless the case names 101
@@ -363,11 +394,33 @@ judgement judge(const cases::test_case& c, const observation& o) {
     j.result = verdict::non_strict;
     j.reason = "did not fail fast: " + o.fail_fast_detail;
   }
+  if (j.result == verdict::ok && o.as_server) {
+    if (std::optional<std::string> why = weak_masking(o)) {
+      j.result = verdict::non_strict;
+      j.reason = *why;
+    }
+  }
   if (j.close_result == verdict::failed && j.result != verdict::failed) {
     j.result = verdict::failed;
     j.reason = "close: " + j.close_reason;
   }
   return j;
+}
+
+std::optional<std::string> weak_masking(const observation& o) {
+  if (o.mask_keys.empty()) return std::nullopt;
+  const std::array<std::uint8_t, 4> zero{};
+  const bool all_zero =
+      std::all_of(o.mask_keys.begin(), o.mask_keys.end(), [&](const auto& k) { return k == zero; });
+  if (all_zero) return "every masking key is 00000000 (RFC 6455 §5.3: unpredictable keys)";
+  if (o.mask_keys.size() < 2) return std::nullopt;
+  const bool all_equal = std::all_of(o.mask_keys.begin(), o.mask_keys.end(),
+                                     [&](const auto& k) { return k == o.mask_keys.front(); });
+  if (all_equal) {
+    return "the same masking key in all " + std::to_string(o.mask_keys.size()) +
+           " frames (RFC 6455 §5.3: a fresh key per frame)";
+  }
+  return std::nullopt;
 }
 
 bool tolerates_invalid_101(const cases::outcome& out) {

@@ -33,6 +33,10 @@ judgement judge_close(const cases::close_expectation& expected, const cases::tes
 // - a FAILED close verdict makes the case FAILED too.
 judgement judge(const cases::test_case& c, const observation& o);
 
+// Cases against clients (RFC 6455 §5.3): why the client's masking keys are predictable (all
+// zero, or the same in every frame of two or more), or nullopt. Caps an OK at NON-STRICT.
+std::optional<std::string> weak_masking(const observation& o);
+
 // Whether an outcome takes a 101 that fails validation (wrong Sec-WebSocket-Accept, Upgrade,
 // Connection, unoffered subprotocol …): only a non-OK one that names 101 in its `status`.
 bool tolerates_invalid_101(const cases::outcome& out);
