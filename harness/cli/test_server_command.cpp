@@ -23,8 +23,8 @@
 #include "harness/cli/commands.hpp"
 #include "harness/net/url.hpp"
 #include "harness/report/ci_outputs.hpp"
-#include "harness/report/json_report.hpp"
 #include "harness/report/html_report.hpp"
+#include "harness/report/json_report.hpp"
 #include "harness/run/test_server_runner.hpp"
 
 namespace wsprobe::cli {
