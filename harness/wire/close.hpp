@@ -23,10 +23,10 @@ inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t too_big = 1009;
 inline constexpr std::uint16_t mandatory_extension = 1010;
 inline constexpr std::uint16_t internal_error = 1011;
-inline constexpr std::uint16_t service_restart = 1012;   // IANA registered
-inline constexpr std::uint16_t try_again_later = 1013;   // IANA registered
-inline constexpr std::uint16_t bad_gateway = 1014;       // IANA registered
-inline constexpr std::uint16_t tls_handshake = 1015;     // never on the wire
+inline constexpr std::uint16_t service_restart = 1012;  // IANA registered
+inline constexpr std::uint16_t try_again_later = 1013;  // IANA registered
+inline constexpr std::uint16_t bad_gateway = 1014;      // IANA registered
+inline constexpr std::uint16_t tls_handshake = 1015;    // never on the wire
 }  // namespace close_code
 
 // May this code appear in a close frame? 1000-1003, 1007-1014 and 3000-4999.
@@ -44,8 +44,8 @@ struct close_payload {
 struct close_parse_result {
   bool ok = true;
   close_payload payload;
-  std::string error;               // "close payload of 1 byte", "close code 1005 on the wire", …
-  std::uint16_t fail_code = 0;     // 1002 for a bad length or code, 1007 for a bad reason
+  std::string error;            // "close payload of 1 byte", "close code 1005 on the wire", …
+  std::uint16_t fail_code = 0;  // 1002 for a bad length or code, 1007 for a bad reason
 };
 
 close_parse_result parse_close_payload(std::span<const std::uint8_t> payload);

@@ -19,7 +19,9 @@ inline constexpr std::uint8_t ping = 0x9;
 inline constexpr std::uint8_t pong = 0xA;
 }  // namespace opcode
 
-inline constexpr bool is_control(std::uint8_t op) { return (op & 0x8) != 0; }
+inline constexpr bool is_control(std::uint8_t op) {
+  return (op & 0x8) != 0;
+}
 inline constexpr bool is_reserved_opcode(std::uint8_t op) {
   return (op >= 0x3 && op <= 0x7) || op >= 0xB;
 }

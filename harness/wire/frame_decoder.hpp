@@ -32,10 +32,10 @@ struct decoder_options {
   // Strict rules; each is on by default and switched off only on purpose.
   bool require_mask_direction = true;  // client frames masked, server frames not (§5.1)
   bool reject_reserved_opcodes = true;
-  bool reject_nonminimal_length = true;  // §5.2: "the minimal number of bytes MUST be used"
-  bool reject_long_control = true;       // control payload > 125 (§5.5)
-  bool reject_fragmented_control = true; // control frame without FIN (§5.5)
-  bool reject_length_msb = true;         // 64-bit length with the MSB set (§5.2)
+  bool reject_nonminimal_length = true;   // §5.2: "the minimal number of bytes MUST be used"
+  bool reject_long_control = true;        // control payload > 125 (§5.5)
+  bool reject_fragmented_control = true;  // control frame without FIN (§5.5)
+  bool reject_length_msb = true;          // 64-bit length with the MSB set (§5.2)
 };
 
 class frame_decoder {

@@ -22,8 +22,8 @@ struct frame_spec {
   bool rsv1 = false;
   bool rsv2 = false;
   bool rsv3 = false;
-  std::uint8_t opcode = opcode::text;        // any 4-bit value, reserved ones included
-  std::optional<masking_key> mask;           // mask bit set and payload masked with this key
+  std::uint8_t opcode = opcode::text;  // any 4-bit value, reserved ones included
+  std::optional<masking_key> mask;     // mask bit set and payload masked with this key
   length_form form = length_form::minimal;
   std::optional<std::uint64_t> declared_length;  // header says this instead of the payload size
   bool length_msb = false;  // set the most significant bit of a 64-bit length (forces len64)

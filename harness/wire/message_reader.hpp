@@ -18,8 +18,8 @@ namespace wsprobe::wire {
 
 struct message_rules {
   std::uint64_t max_message_size = std::uint64_t{64} << 20;  // larger fails with 1009
-  bool validate_utf8 = true;            // text messages and close reasons
-  bool utf8_fail_fast = true;           // report invalid UTF-8 as soon as it arrives
+  bool validate_utf8 = true;                                 // text messages and close reasons
+  bool utf8_fail_fast = true;              // report invalid UTF-8 as soon as it arrives
   bool reject_orphan_continuation = true;  // continuation with no message open
   bool reject_interleaved_message = true;  // new text/binary while a message is open
   bool check_close_payload = true;         // close code and reason rules (§7.4)
