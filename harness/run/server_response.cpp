@@ -21,41 +21,6 @@ std::string substitute(std::string value, std::string_view location_url,
 
 }  // namespace
 
-std::string_view standard_reason(unsigned status) {
-  switch (status) {
-    case 101:
-      return "Switching Protocols";
-    case 200:
-      return "OK";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 307:
-      return "Temporary Redirect";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 410:
-      return "Gone";
-    case 426:
-      return "Upgrade Required";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "";
-  }
-}
-
 wire::http_response make_server_response(const cases::response_changes& changes,
                                          const wire::http_request& request,
                                          std::string_view location_url) {
@@ -63,7 +28,7 @@ wire::http_response make_server_response(const cases::response_changes& changes,
   const std::string accept = wire::compute_accept(key ? *key : std::string());
   wire::http_response r;
   r.status = changes.status.value_or(101);
-  r.reason = changes.reason ? *changes.reason : std::string(standard_reason(r.status));
+  r.reason = changes.reason ? *changes.reason : std::string(wire::status_reason(r.status));
   if (changes.version) r.version = *changes.version;
   if (r.status == 101) {
     r.headers.add("Upgrade", "websocket");

@@ -20,7 +20,4 @@ wire::http_response make_server_response(const cases::response_changes& changes,
                                          const wire::http_request& request,
                                          std::string_view location_url);
 
-// "Switching Protocols", "Not Found" …; "" for a status it does not know.
-std::string_view standard_reason(unsigned status);
-
 }  // namespace wsprobe::run

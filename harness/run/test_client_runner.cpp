@@ -36,6 +36,7 @@
 #include "harness/run/server_response.hpp"
 #include "harness/run/test_server_runner.hpp"
 #include "harness/wire/frame_encoder.hpp"
+#include "harness/wire/http_head.hpp"
 
 namespace wsprobe::run {
 
@@ -296,7 +297,7 @@ class client_runner {
   net::awaitable<void> reply_http(net::conn& c, unsigned status) {
     wire::http_response r;
     r.status = status;
-    r.reason = std::string(standard_reason(status));
+    r.reason = std::string(wire::status_reason(status));
     r.headers.add("Content-Length", "0");
     r.headers.add("Connection", "close");
     const std::string head = wire::serialize(r);

@@ -159,6 +159,8 @@ std::string_view status_reason(unsigned status) {
       return "Moved Permanently";
     case 302:
       return "Found";
+    case 307:
+      return "Temporary Redirect";
     case 400:
       return "Bad Request";
     case 401:
@@ -171,6 +173,8 @@ std::string_view status_reason(unsigned status) {
       return "Method Not Allowed";
     case 408:
       return "Request Timeout";
+    case 410:
+      return "Gone";
     case 426:
       return "Upgrade Required";
     case 429:
