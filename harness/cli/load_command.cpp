@@ -39,6 +39,7 @@ struct load_cli {
   std::size_t in_flight = 0;
   bool idle = false;
   double ping_interval_s = 1;
+  bool send_only = false;
   std::size_t size = 64;
   std::string size_dist;
   bool text = false;
@@ -115,6 +116,10 @@ std::string make_options(const load_cli& c, load::load_options& o) {
                                  : (c.rate > 0 ? c.rate : 1000.0);
   }
 
+  if (c.send_only && o.model != load::load_model::open_loop) {
+    return "--send-only is an open-loop mode: use it with --rate/--rate-per-conn";
+  }
+  o.send_only = c.send_only;
   if (c.text && c.binary) return "--text and --binary exclude each other";
   o.payload.text = c.text;
   if (!c.payload_file.empty()) {
@@ -214,6 +219,8 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--in-flight", c->in_flight,
                   "closed loop: messages outstanding per connection (next on each echo)");
   cmd->add_flag("--idle", c->idle, "hold connections open and only ping");
+  cmd->add_flag("--send-only", c->send_only,
+                "open loop without echoes (for `serve --sink`): count what was sent, no latency");
   cmd->add_option("--ping-interval", c->ping_interval_s, "--idle: seconds between pings")
       ->capture_default_str();
   cmd->add_option("--size", c->size, "payload bytes per message (>= 16)")->capture_default_str();

@@ -40,6 +40,9 @@ struct load_options {
   std::size_t in_flight = 1;  // closed loop, per connection
   payload_spec payload;
   std::chrono::nanoseconds ping_interval = std::chrono::seconds(1);
+  // --send-only (open loop): messages go out on the schedule and echoes are not awaited or
+  // checked (for a sink server); only what was sent is counted, no latency.
+  bool send_only = false;
   std::size_t threads = 1;
   // Local addresses to connect from, round robin; empty: let the kernel choose.
   std::vector<boost::asio::ip::address> source_ips;
