@@ -12,6 +12,7 @@ packages=(
   chromium  # HTML report browser test (tests/integration/report_browser.sh)
   python3-junitparser docker-compose  # report tests: a JUnit reader, compose file validation
   iproute2 procps
+  iperf3  # loopback throughput floor for scripts/bench-load.sh
 )
 
 # Integration tests run third-party peers: node `ws` (from npm) needs node and npm; the machine
