@@ -21,7 +21,8 @@ constexpr std::array<client_fault_info, client_fault_count> client_fault_table =
     {"accept-unoffered-subprotocol",
      "accepts a Sec-WebSocket-Protocol it did not offer (§4.1: the client MUST fail)"},
     {"no-utf8-check",
-     "echoes text messages with invalid UTF-8 instead of failing with 1007 (§8.1)"},
+     "echoes text messages with invalid UTF-8, and answers a close whose reason is not UTF-8 with "
+     "1000, instead of failing with 1007 (§8.1, §5.5.1)"},
     {"no-pong", "never answers a ping (§5.5.2: MUST send a pong)"},
     {"closes-tcp-first",
      "closes TCP right after answering a close instead of waiting for the server to close it "
