@@ -69,6 +69,21 @@ int fail_usage(const std::string& message) {
   return 2;
 }
 
+// An unreachable target still leaves a junit.xml (one error), so that CI's test reporter says
+// why there are no results. Best effort: the exit code and message already tell the user.
+void write_target_error_junit(const test_server_options& opt, const std::string& url,
+                              const std::string& message) {
+  std::vector<std::filesystem::path> paths{std::filesystem::path(opt.report_dir) / "junit.xml"};
+  if (!opt.ci.junit_file.empty()) paths.emplace_back(opt.ci.junit_file);
+  for (const std::filesystem::path& path : paths) {
+    try {
+      report::write_junit_target_error("test-server", url, message, path);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "wsprobe test-server: %s\n", e.what());
+    }
+  }
+}
+
 double seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
@@ -161,7 +176,9 @@ int run_test_server_command(const test_server_options& opt) {
   try {
     run::probe_target(ro.script);
   } catch (const std::exception& e) {
-    return fail_usage("cannot reach " + ro.script.url.authority() + ": " + e.what());
+    const std::string message = "cannot reach " + ro.script.url.authority() + ": " + e.what();
+    write_target_error_junit(opt, ro.script.url.to_string(), message);
+    return fail_usage(message);
   }
 
   install_interrupt_handlers();
@@ -191,7 +208,10 @@ int run_test_server_command(const test_server_options& opt) {
     ci.base = base ? &*base : nullptr;
     ci.skipped = report::skipped_cases(loaded.cases, opt.include, opt.exclude);
     comparison = report::write_ci_outputs(rep, ci);
-    report::write_html_report(rep, opt.report_dir);  // index.html beside it
+    // index.html beside it, with the baseline comparison that index.json carries.
+    nlohmann::ordered_json doc = report::as_json(rep);
+    if (comparison) doc["baseline"] = report::as_json(*comparison);
+    report::write_html_report(doc, opt.report_dir);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wsprobe test-server: %s\n", e.what());
     return 2;

@@ -1,6 +1,7 @@
 #include "harness/report/junit_report.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
@@ -362,14 +363,46 @@ std::string junit_xml(const run_report& report, std::span<const skipped_case> sk
   return x;
 }
 
-void write_junit_report(const run_report& report, std::span<const skipped_case> skipped,
-                        const std::filesystem::path& path) {
+namespace {
+
+void write_xml_file(const std::filesystem::path& path, const std::string& xml) {
   if (path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) throw std::runtime_error(path.parent_path().string() + ": " + ec.message());
   }
-  write_file_atomically(path, junit_xml(report, skipped));
+  write_file_atomically(path, xml);
+}
+
+}  // namespace
+
+void write_junit_report(const run_report& report, std::span<const skipped_case> skipped,
+                        const std::filesystem::path& path) {
+  write_xml_file(path, junit_xml(report, skipped));
+}
+
+std::string junit_target_error_xml(std::string_view mode, std::string_view url,
+                                   std::string_view message) {
+  const std::string timestamp = iso8601_utc(std::chrono::system_clock::now());
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x += "<testsuites" + attr("name", "wsprobe " + std::string(mode) + " " + std::string(url)) +
+       attr("tests", std::size_t{1}) + attr("failures", std::size_t{0}) +
+       attr("errors", std::size_t{1}) + attr("time", "0.000") + ">\n";
+  x += "  <testsuite" + attr("name", "wsprobe.target") + attr("tests", std::size_t{1}) +
+       attr("failures", std::size_t{0}) + attr("errors", std::size_t{1}) +
+       attr("skipped", std::size_t{0}) + attr("time", "0.000") + attr("timestamp", timestamp) +
+       attr("id", std::size_t{0}) + attr("package", "wsprobe") + ">\n";
+  x += "    <testcase" + attr("name", "target") + attr("classname", "wsprobe.target") +
+       attr("time", "0.000") + ">\n";
+  x += "      <error" + attr("message", message) + attr("type", "connect") + ">" +
+       xml_escape(message) + "</error>\n";
+  x += "    </testcase>\n  </testsuite>\n</testsuites>\n";
+  return x;
+}
+
+void write_junit_target_error(std::string_view mode, std::string_view url, std::string_view message,
+                              const std::filesystem::path& path) {
+  write_xml_file(path, junit_target_error_xml(mode, url, message));
 }
 
 }  // namespace wsprobe::report

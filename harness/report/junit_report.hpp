@@ -62,4 +62,14 @@ std::string junit_xml(const run_report& report, std::span<const skipped_case> sk
 void write_junit_report(const run_report& report, std::span<const skipped_case> skipped,
                         const std::filesystem::path& path);
 
+// The document for a run that could not start because its target was unreachable: one
+// testsuite "wsprobe.target" with one testcase "target" whose <error type="connect"> carries
+// `message`, so that a CI test reporter shows why there are no results instead of none at all.
+std::string junit_target_error_xml(std::string_view mode, std::string_view url,
+                                   std::string_view message);
+
+// Writes junit_target_error_xml() to `path` like write_junit_report.
+void write_junit_target_error(std::string_view mode, std::string_view url, std::string_view message,
+                              const std::filesystem::path& path);
+
 }  // namespace wsprobe::report

@@ -2,8 +2,8 @@
 # The HTML report in a real browser (headless Debian chromium driven by playwright-core; no
 # browser download, no network): a run with failures, a strict run and a third agent merged
 # into one matrix with three columns whose counts equal index.json, filters, a case's hex wire
-# log and stable links (browser/report_check.js); and a synthetic 1,000-case × 10-agent merged
-# report that is ready and filters within the budget. Screenshots go to $WSPROBE_TEST_TMP.
+# log and stable links (browser/report_check.js); a run's comparison with its baseline; and a
+# synthetic 1,000-case × 10-agent merged report that is ready and filters within the budget. Screenshots go to $WSPROBE_TEST_TMP.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
 py=/usr/bin/python3
@@ -90,6 +90,17 @@ cp "$WSPROBE_TEST_TMP/report-failures.png" /tmp/wsprobe-report-failures.png
 # A single run's own page works as well (one agent column).
 node "$here/browser/report_check.js" failures "$WSPROBE_TEST_TMP/no-pong/index.html" \
   "$WSPROBE_TEST_TMP/no-pong/index.json" "$WSPROBE_TEST_TMP/no-pong" 1
+
+# A run compared with a baseline shows the comparison: the ping cases against a server without
+# pongs, with the strict server's run as the baseline, regress.
+start_server no-pong-again --impl wsprobe --fault no-pong
+rc=0
+"$WSPROBE" test-server "$url" --agent no-pong --report-dir "$WSPROBE_TEST_TMP/against-baseline" \
+  --cases-dir "$WSPROBE_SOURCE_DIR/cases" --cases 'pingpong.*' --quiet \
+  --baseline "$WSPROBE_TEST_TMP/wsprobe/index.json" || rc=$?
+[ "$rc" -eq 1 ] || fail "the no-pong run against the strict baseline exited $rc, expected 1"
+node "$here/browser/report_check.js" baseline "$WSPROBE_TEST_TMP/against-baseline/index.html" \
+  "$WSPROBE_TEST_TMP/against-baseline/index.json"
 
 # 1,000 cases × 10 agents.
 $py "$here/browser/make_synthetic_reports.py" "$WSPROBE_TEST_TMP/synthetic" 1000 10

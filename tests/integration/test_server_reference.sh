@@ -90,9 +90,14 @@ PY
 
 # Unreachable target: exit 2 and a message naming it, before any case runs.
 rc=0
-out=$("$WSPROBE" test-server ws://127.0.0.1:9/ --cases-dir "$cases_dir" 2>&1) || rc=$?
+out=$("$WSPROBE" test-server ws://127.0.0.1:9/ --cases-dir "$cases_dir" \
+  --report-dir "$WSPROBE_TEST_TMP/unreachable" --junit "$WSPROBE_TEST_TMP/unreachable-junit.xml" 2>&1) || rc=$?
 [ "$rc" -eq 2 ] || fail "unreachable: exit $rc"
 grep -q "cannot reach 127.0.0.1:9" <<<"$out" || fail "unreachable message: $out"
+# CI's test reporter still gets a junit.xml that says why: one error naming the target.
+for f in "$WSPROBE_TEST_TMP/unreachable/junit.xml" "$WSPROBE_TEST_TMP/unreachable-junit.xml"; do
+  grep -q '<error message="cannot reach 127.0.0.1:9' "$f" || fail "unreachable: no error in $f"
+done
 echo "ok: unreachable -> $out"
 
 # A bad URL is a usage error.

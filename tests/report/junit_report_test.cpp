@@ -441,5 +441,23 @@ TEST(JunitReport, SkippedCasesFollowExcludeAndTransport) {
   EXPECT_EQ(only_close[0].id, "close.b");
 }
 
+
+TEST(JunitReport, UnreachableTargetIsOneConnectError) {
+  const std::string xml =
+      junit_target_error_xml("test-server", "ws://127.0.0.1:9/", "cannot reach <127.0.0.1:9> & co");
+  element root;
+  ASSERT_NO_THROW(root = parse(xml)) << xml;
+  check_schema(root);
+  EXPECT_EQ(number(root, "tests"), 1u);
+  EXPECT_EQ(number(root, "errors"), 1u);
+  ASSERT_EQ(root.children.size(), 1u);
+  const element& testcase = root.children[0].children.at(0);
+  ASSERT_EQ(testcase.name, "testcase");
+  ASSERT_EQ(testcase.children.size(), 1u);
+  const element& error = testcase.children[0];
+  EXPECT_EQ(error.name, "error");
+  EXPECT_EQ(error.attributes.at("type"), "connect");
+  EXPECT_EQ(error.attributes.at("message"), "cannot reach <127.0.0.1:9> & co");
+}
 }  // namespace
 }  // namespace wsprobe::report

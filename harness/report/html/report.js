@@ -99,6 +99,36 @@
     document.getElementById('summary').innerHTML = '<h2>Summary</h2>' + html;
   }
 
+  // Baseline: present when the run was compared with --baseline (docs/baseline.md). Regressions
+  // first and open; the other lists closed, each case linking to its details.
+  function buildBaseline() {
+    const b = doc.baseline;
+    if (!b || typeof b !== 'object') return;
+    const box = document.getElementById('baseline');
+    const lists = [
+      ['newly_failing', 'Newly failing', true], ['unexpected', 'Unexpected verdicts', true],
+      ['newly_passing', 'Newly passing', false], ['changed', 'Other changes', false],
+      ['still_failing', 'Still failing', false], ['missing', 'Missing from this run', false],
+    ];
+    let html = '<h2>Baseline</h2><p id="baseline-line" class="' + (b.regressions > 0 ? 'regressed' : 'steady') + '">' +
+      esc(b.source || '') + ' (' + esc(b.kind || '') + '): <strong>' + Number(b.regressions || 0) +
+      ' regression(s)</strong> in ' + Number(b.compared || 0) + ' cases</p>';
+    for (const [key, label, open] of lists) {
+      const items = Array.isArray(b[key]) ? b[key] : [];
+      html += '<details class="bl" data-list="' + key + '"' + (open && items.length ? ' open' : '') + '><summary>' +
+        esc(label) + ' (' + items.length + ')</summary><ul>';
+      for (const c of items) {
+        const transport = c.transport || 'h1';
+        const before = c.before ? c.before : (Array.isArray(c.allowed) && c.allowed.length ? 'allowed ' + c.allowed.join('/') : '—');
+        html += '<li><a href="' + esc(caseLink(c.case, agents[0], transport)) + '">' + esc(rowKey(c.case, transport)) +
+          '</a> ' + esc(before) + ' → ' + esc(c.after || '—') + (c.reason ? ' <span class="muted">' + esc(c.reason) + '</span>' : '') + '</li>';
+      }
+      html += '</ul></details>';
+    }
+    box.innerHTML = html;
+    box.hidden = false;
+  }
+
   // Matrix: one string, parsed once. A table per area with the same fixed column widths as the
   // header table, so that the browser lays out only the areas on screen (content-visibility).
   function buildMatrix() {
@@ -413,6 +443,7 @@
   timings.rows = performance.now();
   buildMeta();
   buildSummary();
+  buildBaseline();
   buildMatrix();
   timings.matrix = performance.now();
   buildFilters();

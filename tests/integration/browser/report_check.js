@@ -3,6 +3,9 @@
 //   node report_check.js failures INDEX_HTML INDEX_JSON SCREENSHOT_DIR AGENTS
 //     matrix counts = index.json, filters narrow rows, a case's wire log shows hex, anchors
 //     open a case on load, AGENTS matrix columns; screenshots.
+//   node report_check.js baseline INDEX_HTML INDEX_JSON
+//     the baseline section shows index.json's regression count and one link per newly failing
+//     case, and a link opens that case.
 //   node report_check.js budget INDEX_HTML CASES AGENTS BUDGET_MS OPEN_BUDGET_MS
 //     the page builds and paints, and a filter applies, within BUDGET_MS; navigation start to
 //     first paint (reading and parsing the file included) within OPEN_BUDGET_MS (performance.now).
@@ -193,10 +196,40 @@ async function budgetCheck(html, cases, agentCount, budgetMs, openBudgetMs) {
   await b.close();
 }
 
+async function baselineCheck(html, json) {
+  const doc = JSON.parse(fs.readFileSync(json, 'utf8'));
+  check(doc.baseline && Array.isArray(doc.baseline.newly_failing), 'index.json has a baseline comparison');
+  const b = await openBrowser();
+  const page = await openPage(b, 'file://' + path.resolve(html));
+  const got = await page.evaluate(() => {
+    const box = document.getElementById('baseline');
+    const list = box.querySelector('details[data-list="newly_failing"]');
+    return {
+      hidden: box.hidden,
+      line: (document.getElementById('baseline-line') || {}).textContent || '',
+      open: list ? list.open : false,
+      links: list ? Array.from(list.querySelectorAll('a')).map((a) => a.getAttribute('href')) : [],
+    };
+  });
+  check(!got.hidden, 'the baseline section is shown');
+  check(got.line.includes(doc.baseline.regressions + ' regression(s)'), `the line says the regressions: ${got.line}`);
+  check(got.open && got.links.length === doc.baseline.newly_failing.length,
+    `${got.links.length} newly failing cases listed, index.json has ${doc.baseline.newly_failing.length}`);
+  if (got.links.length > 0) {
+    await page.click('#baseline details[data-list="newly_failing"] a');
+    await page.waitForSelector('#detail:not([hidden])');
+    const title = await page.textContent('#detail-body');
+    check(title.includes(doc.baseline.newly_failing[0].case), 'a newly failing link opens its case');
+  }
+  check(b.errors.length === 0 && b.fetched.length === 0, 'no script error and no network request');
+  await b.close();
+}
+
 (async () => {
   const [mode, ...args] = process.argv.slice(2);
   if (mode === 'failures') await failuresCheck(args[0], args[1], args[2], Number(args[3]));
+  else if (mode === 'baseline') await baselineCheck(args[0], args[1]);
   else if (mode === 'budget') await budgetCheck(args[0], Number(args[1]), Number(args[2]), Number(args[3]), Number(args[4]));
-  else { console.error('usage: report_check.js failures|budget ...'); process.exit(2); }
+  else { console.error('usage: report_check.js failures|baseline|budget ...'); process.exit(2); }
   process.exit(failures === 0 ? 0 : 1);
 })().catch((e) => { console.error(e); process.exit(1); });
