@@ -10,32 +10,39 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 #include <cstring>
+#include <string_view>
 
 #include "harness/load/echo_payload.hpp"
 #include "harness/load/load_worker.hpp"
-#include "harness/net/deadline.hpp"
-#include "harness/net/http_exchange.hpp"
-#include "harness/net/tcp_stream.hpp"
 #include "harness/net/tls_stream.hpp"
 #include "harness/net/transport_error.hpp"
+#include "harness/wire/base64.hpp"
 #include "harness/wire/frame_encoder.hpp"
+#include "harness/wire/handshake.hpp"
+#include "harness/wire/http_head.hpp"
+#include "harness/wire/http_head_parser.hpp"
 #include "harness/wire/mask.hpp"
 
 namespace wsprobe::load {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using clock = std::chrono::steady_clock;
+using error_code = boost::system::error_code;
 
 namespace {
 
 // A write batch stops growing here; what is still due leaves in the next write.
 constexpr std::size_t max_batch_bytes = 256 * 1024;
-// The read buffer starts small (idle connections cost little) and doubles, up to the maximum,
-// whenever a read fills it.
+// A TLS connection's read buffer starts small (idle connections cost little) and doubles, up to
+// the maximum, whenever a read fills it.
 constexpr std::size_t initial_read_buffer = 4 * 1024;
 constexpr std::size_t max_read_buffer = 256 * 1024;
 // After our close frame, how long the peer has to answer before the socket is closed.
 constexpr auto close_wait = std::chrono::milliseconds(250);
+// --send-only: the writer wakes at most this often, so that many frames leave per write even at
+// rates the generator can keep up with (no latency is measured, so sending a little late costs
+// nothing; each message still carries its intended time).
+constexpr auto send_only_batch_gap = std::chrono::microseconds(100);
 
 std::uint64_t micros(clock::duration d) {
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
@@ -47,26 +54,35 @@ std::uint64_t nanos_since(clock::time_point epoch, clock::time_point t) {
   return ns > 0 ? static_cast<std::uint64_t>(ns) : 0;
 }
 
+bool would_block(const error_code& ec) {
+  return ec == asio::error::would_block || ec == asio::error::try_again;
+}
+
 }  // namespace
 
 load_connection::load_connection(load_worker& worker, std::size_t id)
     : w_(worker),
       id_(id),
+      socket_(worker.ctx_),
       timer_(worker.ctx_),
       decoder_(wire::decoder_options{.local_role = wire::role::client}) {}
+
+load_connection::~load_connection() = default;
+
+std::uint64_t load_connection::outstanding() const {
+  return w_.options_.send_only ? 0 : verifier_.outstanding(sent_);
+}
 
 void load_connection::wake() {
   if (waiting_) timer_.cancel();
 }
 
 void load_connection::abort() {
-  if (stream_ != nullptr) {
-    stream_->close();
-  } else if (opening_ != nullptr) {
-    opening_->close();
-  } else if (connecting_ != nullptr) {
-    boost::system::error_code ignored;
-    connecting_->close(ignored);
+  if (tls_) {
+    tls_->close();
+  } else {
+    error_code ignored;
+    socket_.close(ignored);
   }
 }
 
@@ -78,115 +94,138 @@ void load_connection::fail(error_kind kind) {
 }
 
 void load_connection::fail_opening(error_kind kind) {
-  // Cut short by the end of the run: it did not open in time.
-  fail(w_.drained_ ? error_kind::timeout : kind);
+  // Cut short by the deadline, or by the end of the run: it did not open in time.
+  fail(open_timed_out_ || w_.drained_ ? error_kind::timeout : kind);
+}
+
+void load_connection::failed_io(const error_code& ec) {
+  if (!up_) {
+    fail_opening(error_kind::handshake_failed);
+  } else if (!closing_ && !peer_gone_ && !w_.drained_) {
+    fail(ec == asio::error::eof || ec == asio::error::broken_pipe ||
+                 ec == asio::error::connection_reset
+             ? error_kind::closed_by_server
+             : error_kind::io_error);
+  }
 }
 
 asio::awaitable<void> load_connection::wait_until(clock::time_point when) {
   timer_.expires_at(when);
   waiting_ = true;
-  boost::system::error_code ec;
+  error_code ec;
   co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   waiting_ = false;
 }
 
-asio::awaitable<bool> load_connection::open() {
+asio::awaitable<bool> load_connection::connect_tcp() {
   const auto& o = w_.options_;
-  const auto started = clock::now();
-  // Opening never outlives the run: it is cut at the end of the drain.
-  const auto give_up = std::min(started + o.connect_timeout, w_.end_ + o.drain);
-  const auto remaining = [&] { return std::max(give_up - clock::now(), clock::duration::zero()); };
   const auto& target = w_.targets_[id_ % w_.targets_.size()];
-  boost::system::error_code ec;
-
-  tcp::socket socket(w_.ctx_);
-  socket.open(target.protocol(), ec);
+  error_code ec;
+  socket_.open(target.protocol(), ec);
   if (!ec && !o.source_ips.empty()) {
     const auto& source = o.source_ips[id_ % o.source_ips.size()];
     // Bind the address only; the port is chosen at connect time, per destination, so that
     // many connections from one address do not exhaust the ephemeral ports (Linux >= 4.2).
     const int one = 1;
-    ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-    socket.bind(tcp::endpoint(source, 0), ec);
+    ::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    socket_.bind(tcp::endpoint(source, 0), ec);
   }
   if (ec) {
     fail_opening(error_kind::connect_failed);
     co_return false;
   }
-
-  net::deadline deadline(w_.ctx_.get_executor());
-  deadline.arm(remaining(), [&socket] {
-    boost::system::error_code ignored;
-    socket.cancel(ignored);
-  });
-  connecting_ = &socket;
-  co_await socket.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
-  connecting_ = nullptr;
-  if (deadline.disarm()) {
-    fail_opening(error_kind::timeout);
-    co_return false;
-  }
+  co_await socket_.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     fail_opening(ec == asio::error::connection_refused ? error_kind::connect_refused
                                                        : error_kind::connect_failed);
     co_return false;
   }
-  socket.set_option(tcp::no_delay(true), ec);
+  socket_.set_option(tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
+  co_return true;
+}
 
-  std::unique_ptr<net::byte_stream> stream;
-  try {
-    if (o.url.secure) {
-      auto tls = std::make_unique<net::tls_stream>(std::move(socket), w_.tls_);
-      opening_ = tls.get();
-      co_await net::with_deadline(*tls, remaining(), "TLS handshake",
-                                  tls->handshake_client(o.url.host));
-      opening_ = nullptr;
-      stream = std::move(tls);
-    } else {
-      stream = std::make_unique<net::tcp_stream>(std::move(socket));
+asio::awaitable<bool> load_connection::open() {
+  const auto& o = w_.options_;
+  const auto started = clock::now();
+  // One deadline for connect, TLS and the opening handshake, never past the end of the drain: it
+  // closes the socket, which ends whatever is pending.
+  timer_.expires_at(std::min(started + o.connect_timeout, w_.end_ + o.drain));
+  timer_.async_wait([this](const error_code& ec) {
+    if (ec || up_ || failed_) return;
+    open_timed_out_ = true;
+    abort();
+  });
+  bool ok = co_await connect_tcp();
+  if (ok && o.url.secure) {
+    tls_ = std::make_unique<net::tls_stream>(std::move(socket_), w_.tls_);
+    try {
+      co_await tls_->handshake_client(o.url.host);
+    } catch (const std::exception&) {
+      fail_opening(error_kind::handshake_failed);
+      ok = false;
     }
-  } catch (const net::transport_error& e) {
-    opening_ = nullptr;
-    fail_opening(e.code() == asio::error::timed_out ? error_kind::timeout
-                                                    : error_kind::handshake_failed);
-    co_return false;
-  } catch (const std::exception&) {
-    opening_ = nullptr;
-    fail_opening(error_kind::handshake_failed);
-    co_return false;
+    rbuf_.resize(initial_read_buffer);
   }
-  const auto connected = clock::now();
-  w_.connect_.record(micros(connected - started));
+  if (ok) {
+    w_.connect_.record(micros(clock::now() - started));
+    const auto connected = clock::now();
+    ok = co_await upgrade();
+    if (ok) w_.upgrade_.record(micros(clock::now() - connected));
+  }
+  up_ = ok;
+  timer_.cancel();
+  co_return ok;
+}
 
-  conn_ = std::make_unique<net::conn>(std::move(stream));
-  stream_ = &conn_->stream();
-  try {
-    // A fresh Sec-WebSocket-Key, and the 101 checked against it (RFC 6455 §4.1).
-    auto handshake = co_await net::open_websocket(*conn_, o.url, remaining());
-    if (!handshake.ok()) {
-      fail_opening(handshake.answer.status == net::read_status::timeout
-                       ? error_kind::timeout
-                       : error_kind::handshake_failed);
+asio::awaitable<bool> load_connection::upgrade() {
+  const auto& o = w_.options_;
+  // A fresh Sec-WebSocket-Key: 16 bytes from the CSPRNG (RFC 6455 §4.1), the 101 checked
+  // against it by the same rules as everywhere else (wire::validate_response).
+  std::array<std::uint8_t, 16> nonce{};
+  w_.keys_.fill(nonce);
+  const auto request =
+      wire::make_client_request(o.url.host_header(), o.url.target, wire::base64_encode(nonce));
+  const std::string head = wire::serialize(request);
+  wbuf_.assign(head.begin(), head.end());
+  wlen_ = wbuf_.size();
+  if (!co_await flush()) co_return false;
+
+  wire::response_parser parser;
+  for (;;) {
+    error_code ec;
+    const auto bytes = co_await read_some(ec);
+    if (ec) {
+      failed_io(ec);
       co_return false;
     }
-  } catch (const std::exception&) {
+    std::size_t used = 0;
+    const auto status = parser.feed(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), used);
+    if (status == wire::parse_status::need_more) continue;
+    if (status == wire::parse_status::error) {
+      fail_opening(error_kind::handshake_failed);
+      co_return false;
+    }
+    early_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
+    break;
+  }
+  if (!wire::validate_response(request, parser.message()).ok) {
     fail_opening(error_kind::handshake_failed);
     co_return false;
   }
-  w_.upgrade_.record(micros(clock::now() - connected));
   co_return true;
 }
 
 asio::awaitable<void> load_connection::run() {
   const bool opened = co_await open();
-  --w_.pending_handshakes_;
+  w_.handshake_finished();
   if (!opened) {
     w_.stats_.connect_errors.add();
     abort();
     finished_ = true;
     co_return;
   }
-  up_ = true;
   w_.stats_.connections_up.add();
   w_.stats_.connections_established.add();
   w_.last_up_ = std::max(w_.last_up_, clock::now());
@@ -207,7 +246,6 @@ asio::awaitable<void> load_connection::run() {
     next_ping_ = now + o.ping_interval;
   }
 
-  rbuf_.resize(initial_read_buffer);
   asio::co_spawn(w_.ctx_, read_loop(), asio::detached);
   co_await write_loop();
 
@@ -229,7 +267,7 @@ asio::awaitable<void> load_connection::run() {
     w_.scheduled_ += schedule_->count_in(std::max(w_.timing_.window_start, schedule_->start()),
                                          std::max(w_.end_, w_.timing_.window_start));
   }
-  const auto lost = verifier_.lost(sent_);
+  const auto lost = o.send_only ? 0 : verifier_.lost(sent_);
   if (lost != 0) w_.stats_.error(error_kind::lost, lost);
   w_.stats_.connections_up.sub();
   finished_ = true;
@@ -267,25 +305,65 @@ void load_connection::append_message(std::uint64_t seq, clock::time_point intend
 
 asio::awaitable<bool> load_connection::flush() {
   if (wlen_ == 0) co_return true;
-  try {
-    co_await stream_->write(std::span<const std::uint8_t>(wbuf_.data(), wlen_));
-  } catch (const boost::system::system_error& e) {
-    if (!closing_ && !peer_gone_) {
-      fail(e.code() == asio::error::eof || e.code() == asio::error::broken_pipe ||
-                   e.code() == asio::error::connection_reset
-               ? error_kind::closed_by_server
-               : error_kind::io_error);
+  error_code ec;
+  if (tls_) {
+    try {
+      co_await tls_->write(std::span<const std::uint8_t>(wbuf_.data(), wlen_));
+    } catch (const boost::system::system_error& e) {
+      ec = e.code();
     }
-    wlen_ = 0;
-    co_return false;
+  } else {
+    // One send() for the whole batch; wait for room only when the socket buffer is full.
+    std::size_t done = 0;
+    while (done < wlen_) {
+      const std::size_t n = socket_.write_some(asio::buffer(wbuf_.data() + done, wlen_ - done), ec);
+      done += n;
+      if (!ec) continue;
+      if (!would_block(ec)) break;
+      co_await socket_.async_wait(tcp::socket::wait_write,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+    }
   }
   wlen_ = 0;
+  if (ec) {
+    failed_io(ec);
+    co_return false;
+  }
   co_return true;
+}
+
+asio::awaitable<std::span<std::uint8_t>> load_connection::read_some(error_code& ec) {
+  ec = {};
+  if (tls_) {
+    try {
+      const std::size_t n = co_await tls_->read_some(rbuf_);
+      std::span<std::uint8_t> got(rbuf_.data(), n);
+      if (n == rbuf_.size() && rbuf_.size() < max_read_buffer) rbuf_.resize(rbuf_.size() * 2);
+      co_return got;
+    } catch (const boost::system::system_error& e) {
+      ec = e.code();
+      co_return std::span<std::uint8_t>();
+    }
+  }
+  // Read first and wait only when nothing is there: the socket's readiness is edge-triggered,
+  // so waiting is only safe once a read has found it empty. The shared buffer is used up by the
+  // caller before anything else can run on this thread.
+  auto& buffer = w_.read_buffer_;
+  for (;;) {
+    const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+    if (!ec) co_return std::span<std::uint8_t>(buffer.data(), n);
+    if (!would_block(ec)) co_return std::span<std::uint8_t>();
+    co_await socket_.async_wait(tcp::socket::wait_read,
+                                asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return std::span<std::uint8_t>();
+  }
 }
 
 asio::awaitable<void> load_connection::write_loop() {
   const auto& o = w_.options_;
   auto& stats = w_.stats_;
+  auto last_wake = clock::time_point();
   for (;;) {
     if (failed_ || peer_gone_) break;
     const auto now = clock::now();
@@ -325,36 +403,44 @@ asio::awaitable<void> load_connection::write_loop() {
       continue;
     }
     auto next = w_.end_;
-    if (o.model == load_model::open_loop) next = std::min(next, schedule_->intended(sent_));
+    if (o.model == load_model::open_loop) {
+      next = std::min(next, schedule_->intended(sent_));
+      if (o.send_only) {
+        last_wake = std::max(last_wake + send_only_batch_gap, now);
+        next = std::max(next, std::min(last_wake, w_.end_));
+      }
+    }
     if (o.model == load_model::idle) next = std::min(next, next_ping_);
     co_await wait_until(next);
   }
 }
 
 asio::awaitable<void> load_connection::read_loop() {
-  auto leftover = conn_->take_buffered();  // frames that came with the 101
-  if (!leftover.empty()) on_bytes(leftover);
+  if (!early_.empty()) {
+    read_at_ = clock::now();
+    on_bytes(early_);
+    std::vector<std::uint8_t>().swap(early_);
+  }
   while (!failed_) {
-    std::size_t n = 0;
-    try {
-      n = co_await stream_->read_some(rbuf_);
-    } catch (const boost::system::system_error& e) {
-      if (!closing_ && !failed_ && !w_.drained_) {
-        fail(e.code() == asio::error::eof || e.code() == asio::error::connection_reset
-                 ? error_kind::closed_by_server
-                 : error_kind::io_error);
-      }
+    error_code ec;
+    const auto bytes = co_await read_some(ec);
+    if (ec) {
+      if (!failed_) failed_io(ec);
       break;
     }
-    w_.stats_.bytes_read_all.add(n);
-    on_bytes(std::span<std::uint8_t>(rbuf_.data(), n));
-    if (n == rbuf_.size() && rbuf_.size() < max_read_buffer) rbuf_.resize(rbuf_.size() * 2);
+    w_.stats_.bytes_read_all.add(bytes.size());
+    // Every frame of one read arrived at the same moment: one clock reading for all of them.
+    read_at_ = clock::now();
+    on_bytes(bytes);
   }
   peer_gone_ = true;
   wake();
 }
 
 void load_connection::on_bytes(std::span<std::uint8_t> bytes) {
+  const bool check = !w_.options_.send_only;
+  // A data message that arrives whole in this read is checked where it lies, without a copy.
+  std::span<const std::uint8_t> whole;
   // Until need_more, even once every byte is used: a frame's end is reported by the call after
   // its last payload bytes.
   while (!failed_) {
@@ -378,16 +464,24 @@ void load_connection::on_bytes(std::span<std::uint8_t> bytes) {
         if (wire::is_control(frame_opcode_)) {
           const std::size_t n = std::min(event.payload.size(), control_.size() - control_size_);
           std::memcpy(control_.data() + control_size_, event.payload.data(), n);
-          control_size_ += n;
-        } else {
-          message_.insert(message_.end(), event.payload.begin(), event.payload.end());
+          control_size_ = static_cast<std::uint8_t>(control_size_ + n);
+        } else if (check) {
+          const auto& h = decoder_.header();
+          if (h.fin && frame_opcode_ != wire::opcode::continuation &&
+              event.payload.size() == h.payload_length) {
+            whole = event.payload;
+          } else {
+            message_.insert(message_.end(), event.payload.begin(), event.payload.end());
+          }
         }
         break;
       case kind::frame_end:
         if (wire::is_control(frame_opcode_)) {
           on_control(frame_opcode_);
-        } else if (decoder_.header().fin) {
-          on_message(message_opcode_);
+        } else if (decoder_.header().fin && check) {
+          on_message(whole.empty() ? std::span<const std::uint8_t>(message_) : whole,
+                     message_opcode_);
+          whole = {};
         }
         break;
       case kind::error:
@@ -397,14 +491,13 @@ void load_connection::on_bytes(std::span<std::uint8_t> bytes) {
   }
 }
 
-void load_connection::on_message(std::uint8_t opcode) {
+void load_connection::on_message(std::span<const std::uint8_t> payload, std::uint8_t opcode) {
   const auto& o = w_.options_;
   auto& stats = w_.stats_;
-  const auto now = clock::now();
-  const auto stamp = read_stamp(message_);
+  const auto stamp = read_stamp(payload);
   const std::uint64_t seq = stamp ? stamp->seq : 0;
   const std::uint8_t expected = o.payload.text ? wire::opcode::text : wire::opcode::binary;
-  const bool payload_ok = stamp && opcode == expected && check_payload(o.payload, seq, message_);
+  const bool payload_ok = stamp && opcode == expected && check_payload(o.payload, seq, payload);
   const auto verdict = verifier_.on_echo(stamp.has_value(), seq, payload_ok, sent_);
   switch (verdict) {
     case echo_verifier::verdict::reordered:
@@ -413,13 +506,13 @@ void load_connection::on_message(std::uint8_t opcode) {
     case echo_verifier::verdict::ok: {
       const auto intended = w_.timing_.epoch + std::chrono::duration_cast<clock::duration>(
                                                    std::chrono::nanoseconds(stamp->sent_ns));
-      const std::uint64_t latency = micros(now - intended);
+      const std::uint64_t latency = micros(read_at_ - intended);
       stats.received_all.add();
       w_.interval_.record(latency);
       if (intended >= w_.timing_.window_start && intended < w_.end_) {
         w_.latency_.record(latency);
         stats.messages_received.add();
-        stats.bytes_received.add(message_.size());
+        stats.bytes_received.add(payload.size());
       }
       break;
     }
@@ -452,7 +545,7 @@ void load_connection::on_control(std::uint8_t opcode) {
       for (int i = 7; i >= 0; --i) t = (t << 8) | control_[static_cast<std::size_t>(i)];
       const auto sent = w_.timing_.epoch +
                         std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(t));
-      const auto rtt = micros(clock::now() - sent);
+      const auto rtt = micros(read_at_ - sent);
       w_.ping_.record(rtt);
       w_.interval_.record(rtt);
     }

@@ -19,8 +19,9 @@ namespace {
 
 // How often the supervisor looks at the clock: the drain ends at most this late.
 constexpr auto supervise_period = std::chrono::milliseconds(20);
-// While the handshake limit is reached, how often the launcher looks again.
-constexpr auto pending_poll = std::chrono::milliseconds(1);
+// Shared by the plain TCP connections of a worker: one read takes up to this much (thousands of
+// small echoes).
+constexpr std::size_t read_buffer_size = 256 * 1024;
 
 asio::awaitable<void> sleep_until(asio::steady_timer& timer, clock::time_point when) {
   timer.expires_at(when);
@@ -41,6 +42,7 @@ load_worker::load_worker(const load_options& options,
       threads_(std::max<std::size_t>(threads, 1)),
       end_(timing.end),
       last_up_(timing.epoch) {
+  read_buffer_.resize(read_buffer_size);
   if (options_.url.secure) tls_ = net::make_client_tls_context(options_.tls);
   connections_.reserve(ids_.size());
 }
@@ -62,9 +64,14 @@ void load_worker::finish_now() {
   });
 }
 
+void load_worker::handshake_finished() {
+  --pending_handshakes_;
+  if (launcher_waiting_ && pending_handshakes_ < max_pending_) launch_timer_.cancel();
+}
+
 asio::awaitable<void> load_worker::launch() {
-  asio::steady_timer timer(ctx_);
-  const auto max_pending =
+  auto& timer = launch_timer_;
+  max_pending_ =
       std::max<std::size_t>(1, (options_.max_pending_handshakes + threads_ - 1) / threads_);
   std::optional<pacing_schedule> pace;
   if (options_.connect_rate > 0 && !ids_.empty()) {
@@ -79,8 +86,11 @@ asio::awaitable<void> load_worker::launch() {
   co_await sleep_until(timer, timing_.epoch);
   for (std::size_t j = 0; j < ids_.size(); ++j) {
     if (pace) co_await sleep_until(timer, pace->intended(j));
-    while (pending_handshakes_ >= max_pending && !sending_over()) {
-      co_await sleep_until(timer, clock::now() + pending_poll);
+    while (pending_handshakes_ >= max_pending_ && !sending_over()) {
+      // Woken by handshake_finished(); the supervisor's period bounds the wait at the end.
+      launcher_waiting_ = true;
+      co_await sleep_until(timer, std::min(end_, clock::now() + supervise_period));
+      launcher_waiting_ = false;
     }
     if (sending_over()) break;
     connections_.push_back(std::make_unique<load_connection>(*this, ids_[j]));

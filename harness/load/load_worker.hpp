@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -46,6 +47,8 @@ class load_worker {
   // Thread-safe: stop sending now and drain (SIGINT).
   void finish_now();
   bool done() const { return done_.load(std::memory_order_acquire); }
+  // A connection's opening ended (up or failed): one more may start.
+  void handshake_finished();
 
   worker_stats& stats() { return stats_; }
   // Valid once run() has returned.
@@ -77,6 +80,11 @@ class load_worker {
   std::shared_ptr<boost::asio::ssl::context> tls_;
   std::vector<std::unique_ptr<load_connection>> connections_;
   std::size_t pending_handshakes_ = 0;
+  std::size_t max_pending_ = 1;
+  boost::asio::steady_timer launch_timer_{ctx_};
+  bool launcher_waiting_ = false;  // for a handshake to finish
+  // Plain TCP connections read into this one buffer, each read decoded before the next.
+  std::vector<std::uint8_t> read_buffer_;
   bool launching_done_ = false;
   bool drained_ = false;                       // the drain is over: connections close
   std::chrono::steady_clock::time_point end_;  // may move earlier on finish_now()

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -12,6 +13,16 @@ void masking_key_source::refill() {
     throw std::runtime_error("RAND_bytes failed: no masking keys");
   }
   used_ = 0;
+}
+
+void masking_key_source::fill(std::span<std::uint8_t> out) {
+  while (!out.empty()) {
+    if (used_ == pool_size) refill();
+    const std::size_t n = std::min(out.size(), pool_size - used_);
+    std::memcpy(out.data(), pool_.data() + used_, n);
+    used_ += n;
+    out = out.subspan(n);
+  }
 }
 
 wire::masking_key masking_key_source::next() {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "harness/wire/frame.hpp"
 
@@ -16,6 +17,8 @@ class masking_key_source {
   // The next key; never all-zero (a zero key would leave the payload unmasked on the wire).
   // Throws std::runtime_error if the generator fails.
   wire::masking_key next();
+  // Fills `out` with bytes from the same pool (a Sec-WebSocket-Key nonce).
+  void fill(std::span<std::uint8_t> out);
 
  private:
   void refill();
