@@ -1,0 +1,219 @@
+#!/usr/bin/python3
+"""Prints the table of scripts/bench-load.sh from the results folder it fills (argument 1).
+
+Layout of the folder: iperf3.json (iperf3 --json), pingpong.json (tcp_pingpong --json),
+artillery-{connect,echo}.json (artillery --output), NAME/{load.json,rc,hwm_kb,cpu_s} per
+`wsprobe load` run, skipped/STEP (the reason a step did not run). Exit 1 when a goal is missed
+or a step that has a goal did not run, else 0.
+"""
+import json
+import pathlib
+import sys
+
+work = pathlib.Path(sys.argv[1])
+rows = []  # (figure, value, floor/peer, ratio, goal, result)
+missed = False
+
+
+def load(path):
+    try:
+        return json.loads((work / path).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def text(path, default=""):
+    try:
+        return (work / path).read_text().strip()
+    except OSError:
+        return default
+
+
+def skipped(step):
+    return text(f"skipped/{step}") or None
+
+
+def row(figure, value, floor="", ratio="", goal="", ok=None):
+    """ok: True PASS, False MISS, None no goal (info)."""
+    global missed
+    result = "info" if ok is None else ("PASS" if ok else "MISS")
+    if ok is False:
+        missed = True
+    rows.append((figure, value, floor, ratio, goal, result))
+
+
+def absent(figure, why, goal=""):
+    global missed
+    if goal:
+        missed = True
+    rows.append((figure, f"n/a: {why}", "", "", goal, "SKIP"))
+
+
+def rate(x, unit="/s"):
+    if x >= 1e6:
+        return f"{x / 1e6:.2f} M{unit}"
+    if x >= 1e4:
+        return f"{x / 1e3:.1f} k{unit}"
+    return f"{x:.0f}{unit}"
+
+
+def gbytes(x):
+    return f"{x / 1e9:.2f} GB/s"
+
+
+def summary(name):
+    report = load(f"{name}/load.json")
+    return report["summary"] if report else None
+
+
+def error_total(s):
+    return sum(s.get("errors", {}).values())
+
+
+def why_not(name, step=None):
+    return (step and skipped(step)) or f"no load.json (exit {text(f'{name}/rc', '?')})"
+
+
+# --- floors ---------------------------------------------------------------------------------
+iperf_bps = None
+iperf = load("iperf3.json")
+if iperf and "end" in iperf:
+    iperf_bps = iperf["end"]["sum_received"]["bits_per_second"] / 8
+    row("loopback TCP bytes/s (iperf3, 1 stream)", gbytes(iperf_bps), "floor")
+else:
+    absent("loopback TCP bytes/s (iperf3)", skipped("iperf3") or "iperf3 gave no result")
+
+pingpong = load("pingpong.json")
+if pingpong:
+    row("TCP ping-pong 64 B @1000/s p50", f"{pingpong['p50_us']:.1f} us", "floor")
+    row("TCP ping-pong 64 B @1000/s p99", f"{pingpong['p99_us']:.1f} us", "floor")
+else:
+    absent("TCP ping-pong round trip", skipped("pingpong") or "no result")
+
+# --- the peer -------------------------------------------------------------------------------
+def artillery(scenario):
+    report = load(f"artillery-{scenario}.json")
+    if not report:
+        return None
+    agg = report["aggregate"]
+    span = (agg.get("lastCounterAt", 0) - agg.get("firstCounterAt", 0)) / 1000
+    counters = agg.get("counters", {})
+    return counters, span if span > 0 else None
+
+
+peer_conn_rate = peer_msg_rate = None
+art_connect = artillery("connect")
+if art_connect and art_connect[1]:
+    counters, span = art_connect
+    peer_conn_rate = counters.get("vusers.completed", 0) / span
+    failed = counters.get("vusers.failed", 0)
+    row("Artillery connections/s (connect, 1 echo, close)", rate(peer_conn_rate), "peer",
+        goal="", ok=None)
+    if failed:
+        row("Artillery failed virtual users", str(failed), "peer")
+else:
+    absent("Artillery connections/s",
+           skipped("artillery") or skipped("artillery-connect") or "no report")
+art_echo = artillery("echo")
+if art_echo and art_echo[1]:
+    counters, span = art_echo
+    peer_msg_rate = counters.get("websocket.messages_received", 0) / span
+    row("Artillery echoes/s (closed loop, 1 in flight/conn)", rate(peer_msg_rate), "peer")
+    row("Artillery per-message latency", "not reported by Artillery", "peer")
+else:
+    absent("Artillery echoes/s", skipped("artillery") or skipped("artillery-echo") or "no report")
+
+# --- (a) idle connections -------------------------------------------------------------------
+idle, base = summary("idle"), summary("idle-base")
+if idle:
+    wanted = load("idle/load.json")["params"]["connections"]
+    row(f"(a) idle connections up (of {wanted})", str(idle["connections"]), "", "",
+        f"= {wanted}", idle["connections"] == wanted)
+    hs = idle.get("handshake_rate") or 0
+    row("(a) connect+upgrade rate", rate(hs),
+        rate(peer_conn_rate) + " Artillery" if peer_conn_rate else "",
+        f"{hs / peer_conn_rate:.2f}x" if peer_conn_rate else "")
+    errors = {k: v for k, v in idle.get("errors", {}).items() if v}
+    row("(a) errors (wsprobe does not retry)",
+        ", ".join(f"{k} {v}" for k, v in errors.items()) or "0", "", "", "0", not errors)
+    pongs = idle.get("pongs_received", 0)
+    row("(a) pings answered", f"{pongs} of {idle.get('pings_sent', 0)}")
+    hwm = int(text("idle/hwm_kb", "0") or 0)
+    base_hwm = int(text("idle-base/hwm_kb", "0") or 0)
+    row("(a) wsprobe peak RSS", f"{hwm / 1024:.1f} MiB",
+        f"{base_hwm / 1024:.1f} MiB with 1 conn" if base else "")
+    if base and idle["connections"] > 1:
+        per = (hwm - base_hwm) * 1024 / (idle["connections"] - 1)
+        row("(a) RSS per connection above the base", f"{per / 1024:.1f} KiB")
+else:
+    absent("(a) idle connections", why_not("idle"), "all up, 0 errors")
+
+# --- (b) open loop --------------------------------------------------------------------------
+opened = summary("open")
+if opened:
+    offered, achieved = opened["offered_rate"], opened["achieved_rate"]
+    ratio = achieved / offered if offered else 0
+    row("(b) open loop achieved msg/s", rate(achieved), rate(offered) + " offered",
+        f"{ratio:.3f}", ">= 0.99", ratio >= 0.99)
+    count, received = opened["latency_us"]["count"], opened["messages_received"]
+    row("(b) messages with a latency", str(count), f"{received} received", "", "equal",
+        count == received)
+    row("(b) latency p50 / p99 (from intended send)",
+        f"{opened['latency_us']['p50']:.0f} / {opened['latency_us']['p99']:.0f} us")
+    errors = error_total(opened)
+    row("(b) errors", str(errors), "", "", "0", errors == 0)
+    if peer_msg_rate:
+        row("(b) achieved msg/s vs Artillery's echoes/s", rate(achieved),
+            rate(peer_msg_rate) + " Artillery", f"{achieved / peer_msg_rate:.2f}x")
+else:
+    absent("(b) open loop", why_not("open"), "achieved within 1 %")
+
+# --- (c), (d) send-only to the sink ---------------------------------------------------------
+sink64, sink16 = summary("sink-64"), summary("sink-16k")
+if sink64:
+    sent = sink64["messages_sent"] / sink64["window_s"] if sink64["window_s"] else 0
+    cpu = float(text("sink-64/cpu_s", "0") or 0)
+    report = load("sink-64/load.json")
+    wall = report["params"]["duration_s"] + report["params"]["warmup_s"]
+    row("(c) 64 B send-only msg/s, generator on 1 core", rate(sent),
+        f"core {100 * cpu / wall:.0f} % busy" if wall else "")
+else:
+    absent("(c) 64 B send-only msg/s", why_not("sink-64", "send-only"))
+if sink16:
+    bps = sink16["bytes_sent"] / sink16["window_s"] if sink16["window_s"] else 0
+    if iperf_bps:
+        ratio = bps / iperf_bps
+        row("(d) 16 KiB send-only bytes/s", gbytes(bps), gbytes(iperf_bps) + " iperf3",
+            f"{ratio:.2f}", ">= 0.75", ratio >= 0.75)
+    else:
+        row("(d) 16 KiB send-only bytes/s", gbytes(bps), "no iperf3 figure", "", ">= 0.75")
+else:
+    absent("(d) 16 KiB send-only bytes/s", why_not("sink-16k", "send-only"), ">= 0.75 x iperf3")
+
+# --- (e) latency against the TCP floor ------------------------------------------------------
+lat = summary("latency")
+if lat and lat["latency_us"]["count"]:
+    for q, limit in (("p50", 10), ("p99", 50)):
+        value = lat["latency_us"][q]
+        if pingpong:
+            diff = value - pingpong[f"{q}_us"]
+            row(f"(e) 1 conn @1000/s latency {q}", f"{value:.0f} us",
+                f"{pingpong[f'{q}_us']:.1f} us TCP", f"{diff:+.0f} us", f"<= +{limit} us",
+                diff <= limit)
+        else:
+            row(f"(e) 1 conn @1000/s latency {q}", f"{value:.0f} us", "no TCP floor", "",
+                f"<= +{limit} us")
+else:
+    absent("(e) 1 conn latency", why_not("latency", "latency"), "<= +10 us p50, +50 us p99")
+
+# --- print ----------------------------------------------------------------------------------
+head = ("figure", "value", "floor/peer", "ratio", "goal", "")
+widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(6)]
+line = "  ".join(f"{{:<{w}}}" for w in widths)
+print(line.format(*head))
+print("  ".join("-" * w for w in widths))
+for r in rows:
+    print(line.format(*r))
+print("Artillery reports connections and messages only, no per-message latency; its echoes are"
+      " closed loop (one in flight per connection), wsprobe's open loop.")
+sys.exit(1 if missed else 0)
