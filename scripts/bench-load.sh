@@ -129,12 +129,12 @@ if (($(ulimit -n) < want_fds)); then
   say "open files limited to $(ulimit -n): $idle_conns idle connections"
 fi
 
-# start_server NAME CPU ARGS…: a `wsprobe serve` on a kernel-chosen port; sets server_url.
+# start_server NAME CPU ARGS…: `wsprobe serve ARGS` on a kernel-chosen port; sets server_url.
 server_url=""
 start_server() {
   local name=$1 cpu=$2
   shift 2
-  (pin "$cpu" "$wsprobe" serve --impl beast --listen 127.0.0.1:0 "$@") \
+  (pin "$cpu" "$wsprobe" serve --listen 127.0.0.1:0 "$@") \
     >"$work/$name.log" 2>&1 &
   pids+=($!)
   local url=""
@@ -202,7 +202,7 @@ run_load() {
 # (the machine's load drifts); the table follows the order of the header.
 
 # --- the echo server that Artillery, (a) and (b) share --------------------------------------
-start_server echo - "${serve_threads[@]}" || exit 2
+start_server echo - --impl beast "${serve_threads[@]}" || exit 2
 echo_url=$server_url
 
 # --- 2. the peer: Artillery -----------------------------------------------------------------
@@ -312,7 +312,7 @@ pingpong_pin=()
   --json >"$work/pingpong.json" || skip pingpong "tcp_pingpong failed"
 
 # (e) one connection at 1000 msg/s, pinned like tcp_pingpong.
-if start_server pinned 0 "${pinned_threads[@]}"; then
+if start_server pinned 0 --impl beast "${pinned_threads[@]}"; then
   say "(e) latency: 1 connection, 1000 msg/s ($pinning)"
   run_load latency 1 $((secs + 20)) "$server_url" --connections 1 --rate 1000 --size 64 \
     --warmup 1 --duration "$secs" --threads 1
