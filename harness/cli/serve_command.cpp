@@ -1,4 +1,4 @@
-// `wsprobe serve`: run one of the reference echo servers (DESIGN.md §2).
+// `wsprobe serve`: run one of the reference echo servers (DESIGN.md §2), or the sink.
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -25,6 +25,9 @@ struct serve_options {
   std::vector<std::string> faults;
   bool list_faults = false;
   std::uint64_t max_message_size = reference::server_config{}.max_message_size;
+  std::size_t threads = 1;
+  bool sink = false;
+  bool impl_given = false;
 };
 
 int usage_error(const std::string& message) {
@@ -54,6 +57,13 @@ int serve(const serve_options& options) {
     return usage_error(options.cert_file.empty() ? "--key needs --cert" : "--cert needs --key");
   }
   if (options.max_message_size == 0) return usage_error("--max-message-size must be at least 1");
+  if (options.threads == 0) return usage_error("--threads must be at least 1");
+  if (options.sink && (options.impl_given || !options.faults.empty())) {
+    return usage_error("--sink is a server of its own: no --impl, no --fault");
+  }
+  if (options.threads > 1 && !options.sink && options.impl != "beast") {
+    return usage_error("--threads needs --impl beast or --sink");
+  }
 
   reference::server_config config;
   try {
@@ -69,8 +79,10 @@ int serve(const serve_options& options) {
   config.key_file = options.key_file;
   config.faults = options.faults;
   config.max_message_size = options.max_message_size;
+  config.threads = options.threads;
 
   try {
+    if (options.sink) return reference::run_sink_server(config);
     return options.impl == "beast" ? reference::run_beast_echo_server(config)
                                    : reference::run_wsprobe_echo_server(config);
   } catch (const std::exception& e) {
@@ -87,7 +99,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command
       ->add_option("--impl", options->impl,
                    "beast (Boost.Beast, independent) or wsprobe (ours, with --fault)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([options](const std::string&) { options->impl_given = true; });
   command->add_option("--listen", options->listen, "HOST:PORT to listen on; port 0 picks one")
       ->capture_default_str();
   command->add_flag("--tls", options->tls,
@@ -97,6 +110,14 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_option("--fault", options->faults,
                       "deliberate protocol bug to inject (repeatable; --impl wsprobe only)");
   command->add_flag("--list-faults", options->list_faults, "list the --fault names and exit");
+  command->add_flag("--sink", options->sink,
+                    "a server that reads and discards every message (no echo; pings and close "
+                    "answered), the target of `wsprobe load --send-only`");
+  command
+      ->add_option("--threads", options->threads,
+                   "threads, each with its own acceptor on the port (SO_REUSEPORT); --impl beast "
+                   "or --sink")
+      ->capture_default_str();
   command
       ->add_option("--max-message-size", options->max_message_size,
                    "largest message in bytes; larger ones are refused with close code 1009")

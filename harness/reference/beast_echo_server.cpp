@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,15 +13,13 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
-#include <csignal>
-#include <iostream>
 #include <memory>
 #include <unordered_set>
 
 #include "harness/net/deadline.hpp"
-#include "harness/net/listener.hpp"
 #include "harness/net/tls_context.hpp"
 #include "harness/reference/server_config.hpp"
+#include "harness/reference/server_threads.hpp"
 
 namespace wsprobe::reference {
 namespace {
@@ -35,7 +32,7 @@ using namespace std::chrono_literals;
 struct beast_server {
   server_config config;
   std::shared_ptr<asio::ssl::context> tls;  // null for ws://
-  // Open connections, so that a stop signal can end them; one thread, so no lock.
+  // Open connections, so that a stop signal can end them; one per thread, so no lock.
   std::unordered_set<tcp::socket*> connections;
 };
 
@@ -130,36 +127,47 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, beast_server& server)
   }
 }
 
+// One thread's server: its acceptor, its connections.
+class beast_thread final : public thread_server {
+ public:
+  beast_thread(asio::io_context& io, const server_config& config,
+               std::shared_ptr<asio::ssl::context> tls)
+      : io_(io) {
+    server_.config = config;
+    server_.tls = std::move(tls);
+  }
+  void start(tcp::acceptor& acceptor) override {
+    acceptor_ = &acceptor;
+    asio::co_spawn(io_, accept_loop(acceptor, server_), asio::detached);
+  }
+  void stop() override {
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+    for (tcp::socket* socket : server_.connections) socket->close(ignored);
+  }
+
+ private:
+  asio::io_context& io_;
+  tcp::acceptor* acceptor_ = nullptr;
+  beast_server server_;
+};
+
 }  // namespace
 
 int run_beast_echo_server(const server_config& config) {
   if (!config.faults.empty()) {
     throw std::runtime_error("--fault is for our own server only (--impl wsprobe)");
   }
-  beast_server server;
-  server.config = config;
+  std::shared_ptr<asio::ssl::context> tls;
   if (config.tls) {
-    net::tls_server_options tls;
-    tls.cert_file = config.cert_file;
-    tls.key_file = config.key_file;
-    server.tls = net::make_server_tls_context(tls);
+    net::tls_server_options options;
+    options.cert_file = config.cert_file;
+    options.key_file = config.key_file;
+    tls = net::make_server_tls_context(options);
   }
-  asio::io_context io(1);
-  tcp::acceptor acceptor = net::open_listener(io.get_executor(), config.host, config.port);
-
-  // Stop: no new connections, and end the open ones so that run() returns.
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    boost::system::error_code ignored;
-    acceptor.close(ignored);
-    for (tcp::socket* socket : server.connections) socket->close(ignored);
+  return run_server_threads(config, [&](asio::io_context& io) {
+    return std::make_unique<beast_thread>(io, config, tls);
   });
-
-  std::cout << "listening on " << net::listen_url(acceptor, config.tls) << std::endl;
-  asio::co_spawn(io, accept_loop(acceptor, server), asio::detached);
-  io.run();
-  return 0;
 }
 
 }  // namespace wsprobe::reference

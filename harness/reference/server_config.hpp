@@ -1,6 +1,7 @@
 // What `wsprobe serve` hands to a reference echo server.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,6 +17,9 @@ struct server_config {
   std::vector<std::string> faults;  // --fault NAME (our own server only)
   // Bounded memory per connection: larger messages are refused with 1009.
   std::uint64_t max_message_size = std::uint64_t{64} << 20;
+  // Threads, each with its own io_context and acceptor on the same port (SO_REUSEPORT when more
+  // than one); the Beast and sink servers only.
+  std::size_t threads = 1;
 };
 
 // Each server prints "listening on ws://HOST:PORT/" (wss:// with TLS) as its first line on
@@ -24,5 +28,9 @@ struct server_config {
 // std::runtime_error with a message that names the cause.
 int run_beast_echo_server(const server_config& config);
 int run_wsprobe_echo_server(const server_config& config);
+// `serve --sink`: the opening handshake on harness/wire, then every data frame is read and
+// discarded (no echo); pings are answered, a close is answered and ends the connection. On stop
+// it prints what it received on stderr.
+int run_sink_server(const server_config& config);
 
 }  // namespace wsprobe::reference
