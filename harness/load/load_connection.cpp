@@ -288,7 +288,8 @@ void load_connection::append_frame(std::uint8_t opcode, std::size_t size, Fill f
   wlen_ += header + size;
 }
 
-void load_connection::append_message(std::uint64_t seq, clock::time_point intended) {
+void load_connection::append_message(std::uint64_t seq, clock::time_point intended,
+                                     clock::time_point now) {
   const auto& o = w_.options_;
   const std::size_t size = payload_size(o.payload, seq);
   const stamp s{seq, nanos_since(w_.timing_.epoch, intended)};
@@ -297,7 +298,11 @@ void load_connection::append_message(std::uint64_t seq, clock::time_point intend
   ++sent_;
   auto& stats = w_.stats_;
   stats.sent_all.add();
-  if (intended >= w_.timing_.window_start && intended < w_.end_) {
+  // Echoed runs count a message by its intended time, so that the echoes of exactly these
+  // messages are awaited; --send-only counts what actually left in the window (its rate is the
+  // achieved send rate).
+  const auto counted_at = o.send_only ? now : intended;
+  if (counted_at >= w_.timing_.window_start && counted_at < w_.end_) {
     stats.messages_sent.add();
     stats.bytes_sent.add(size);
   }
@@ -370,9 +375,13 @@ asio::awaitable<void> load_connection::write_loop() {
     if (o.model == load_model::open_loop) {
       // Everything due now leaves, each message stamped with its own intended time; a writer
       // that wakes after the end still owes the messages meant for before it.
-      const auto due = schedule_->due_by(std::min(now, w_.end_ - clock::duration(1)));
+      // --send-only stops at the end: what the schedule offered and did not leave in time shows
+      // as achieved < offered.
+      const auto due = o.send_only && now >= w_.end_
+                           ? sent_
+                           : schedule_->due_by(std::min(now, w_.end_ - clock::duration(1)));
       while (sent_ < due && wlen_ < max_batch_bytes) {
-        append_message(sent_, schedule_->intended(sent_));
+        append_message(sent_, schedule_->intended(sent_), now);
       }
     }
     if (now >= w_.end_) {
@@ -383,7 +392,7 @@ asio::awaitable<void> load_connection::write_loop() {
         continue;
       }
     } else if (o.model == load_model::closed_loop) {
-      for (; credits_ > 0 && wlen_ < max_batch_bytes; --credits_) append_message(sent_, now);
+      for (; credits_ > 0 && wlen_ < max_batch_bytes; --credits_) append_message(sent_, now, now);
     } else if (o.model == load_model::idle && now >= next_ping_) {
       const std::uint64_t t = nanos_since(w_.timing_.epoch, now);
       append_frame(wire::opcode::ping, 8, [&](std::uint8_t* out) {

@@ -70,7 +70,8 @@ class load_connection {
   // area, which is then masked in place).
   template <typename Fill>
   void append_frame(std::uint8_t opcode, std::size_t size, Fill fill);
-  void append_message(std::uint64_t seq, std::chrono::steady_clock::time_point intended);
+  void append_message(std::uint64_t seq, std::chrono::steady_clock::time_point intended,
+                      std::chrono::steady_clock::time_point now);
   void on_bytes(std::span<std::uint8_t> bytes);
   void on_message(std::span<const std::uint8_t> payload, std::uint8_t opcode);
   void on_control(std::uint8_t opcode);
