@@ -1,5 +1,6 @@
 #include "harness/load/echo_payload.hpp"
 
+#include <bit>
 #include <cstring>
 
 namespace wsprobe::load {
@@ -24,10 +25,21 @@ std::uint8_t to_text(std::uint8_t b) {
   return static_cast<std::uint8_t>(0x20 + b % 95);
 }
 
+// Binary patterns are the words themselves in little-endian order, so on a little-endian host a
+// whole word is one 8-byte store or compare.
+constexpr bool words_are_bytes = std::endian::native == std::endian::little;
+
 void fill_pattern(std::uint64_t seq, bool text, std::uint8_t* out, std::size_t from,
                   std::size_t to) {
   const std::uint64_t seed = mix(seq);
-  for (std::size_t i = from; i < to;) {
+  std::size_t i = from;
+  if (!text && words_are_bytes && i % 8 == 0) {
+    for (; i + 8 <= to; i += 8) {
+      const std::uint64_t w = pattern_word(seed, i / 8);
+      std::memcpy(out + i, &w, 8);
+    }
+  }
+  while (i < to) {
     const std::uint64_t j = i / 8;
     const std::uint64_t w = pattern_word(seed, j);
     for (std::size_t k = i % 8; k < 8 && i < to; ++k, ++i) {
@@ -87,7 +99,15 @@ bool check_payload(const payload_spec& spec, std::uint64_t seq,
   }
   // Compare against the pattern a word at a time, without a buffer.
   const std::uint64_t seed = mix(seq);
-  for (std::size_t i = stamp_size; i < size;) {
+  std::size_t i = stamp_size;
+  if (!spec.text && words_are_bytes) {
+    for (; i + 8 <= size; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, payload.data() + i, 8);
+      if (w != pattern_word(seed, i / 8)) return false;
+    }
+  }
+  while (i < size) {
     const std::uint64_t w = pattern_word(seed, i / 8);
     for (std::size_t k = i % 8; k < 8 && i < size; ++k, ++i) {
       const auto b = static_cast<std::uint8_t>(w >> (8 * k));
