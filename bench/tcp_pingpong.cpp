@@ -1,7 +1,7 @@
 // The loopback latency floor for scripts/bench-load.sh: a plain TCP ping-pong with no WebSocket
-// framing. A client sends SIZE bytes on a fixed schedule (RATE per second), the server writes
-// them back, and the client records each round trip from the message's intended send time (as
-// `wsprobe load` does in open loop), then prints p50/p99/max in microseconds.
+// framing. A client sends SIZE bytes on a fixed schedule (RATE per second, open loop), the server
+// writes them back, and the client records each round trip from the message's intended send
+// time (as `wsprobe load` does in open loop), then prints p50/p99/max in microseconds.
 //
 //   tcp_pingpong [--count N] [--rate R] [--size B] [--warmup N]
 //                [--server-cpu C] [--client-cpu C] [--json]
@@ -9,8 +9,10 @@
 // Server and client are two processes (fork), each optionally pinned to one CPU, so that the
 // figure compares with a `wsprobe serve` and a `wsprobe load` pinned to the same CPUs.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -23,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -137,14 +140,6 @@ std::int64_t now_ns() {
   return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-void sleep_until(std::int64_t ns) {
-  timespec ts{};
-  ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
-  ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
-  }
-}
-
 double percentile_us(const std::vector<std::int64_t>& sorted, double q) {
   // Nearest rank, the same rule a histogram percentile follows.
   auto rank = static_cast<std::size_t>(q * static_cast<double>(sorted.size()));
@@ -179,22 +174,57 @@ int main(int argc, char** argv) {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) die("connect");
   no_delay(fd);
 
-  std::vector<char> out(o.size, 'x');
-  std::vector<char> in(o.size);
+  // Open loop, as `wsprobe load` sends: every message leaves at its time (all that are due at
+  // once after a stall) whether or not earlier echoes are back, and echoes are read as they
+  // come. TCP keeps order, so the k-th SIZE bytes back are the echo of message k.
+  if (::fcntl(fd, F_SETFL, O_NONBLOCK) != 0) die("O_NONBLOCK");
   std::vector<std::int64_t> rtt;
   rtt.reserve(static_cast<std::size_t>(o.count));
   const auto period = static_cast<std::int64_t>(1e9 / o.rate);
   const long total = o.warmup + o.count;
   const std::int64_t start = now_ns() + period;
-  for (long i = 0; i < total; ++i) {
-    const std::int64_t intended = start + i * period;
-    sleep_until(intended);
-    write_full(fd, out.data(), out.size());
-    if (!read_full(fd, in.data(), in.size())) {
+  const std::int64_t give_up = start + total * period + 10'000'000'000;  // 10 s late: stop
+  std::string out;  // bytes due but not yet accepted by the kernel
+  std::vector<char> in(64 * 1024);
+  std::size_t partial = 0;  // bytes of the next echo already read
+  long sent = 0;
+  long back = 0;
+  while (back < total) {
+    std::int64_t now = now_ns();
+    if (now > give_up) {
+      std::fprintf(stderr, "tcp_pingpong: %ld of %ld echoes back after 10 s past the end\n", back,
+                   total);
+      return 2;
+    }
+    for (; sent < total && start + sent * period <= now; ++sent) out.append(o.size, 'x');
+    while (!out.empty()) {
+      ssize_t w = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+      if (w < 0) {
+        if (errno == EAGAIN || errno == EINTR) break;
+        die("send");
+      }
+      out.erase(0, static_cast<std::size_t>(w));
+    }
+    pollfd p{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
+    const std::int64_t wait =
+        sent < total ? std::max<std::int64_t>(start + sent * period - now, 0) : 100'000'000;
+    timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
+    if (::ppoll(&p, 1, &ts, nullptr) < 0 && errno != EINTR) die("ppoll");
+    if (!(p.revents & (POLLIN | POLLERR | POLLHUP))) continue;
+    ssize_t r = ::recv(fd, in.data(), in.size(), 0);
+    if (r == 0) {
       std::fprintf(stderr, "tcp_pingpong: server closed early\n");
       return 2;
     }
-    if (i >= o.warmup) rtt.push_back(now_ns() - intended);
+    if (r < 0) {
+      if (errno == EAGAIN || errno == EINTR) continue;
+      die("recv");
+    }
+    now = now_ns();
+    partial += static_cast<std::size_t>(r);
+    for (; partial >= o.size; partial -= o.size, ++back) {
+      if (back >= o.warmup) rtt.push_back(now - (start + back * period));
+    }
   }
   ::close(fd);
   int status = 0;
