@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
@@ -246,7 +247,16 @@ asio::awaitable<void> load_connection::run() {
     next_ping_ = now + o.ping_interval;
   }
 
-  asio::co_spawn(w_.ctx_, read_loop(), asio::detached);
+  if (!early_.empty()) {
+    read_at_ = clock::now();
+    on_bytes(early_);
+    std::vector<std::uint8_t>().swap(early_);
+  }
+  if (tls_) {
+    asio::co_spawn(w_.ctx_, read_loop(), asio::detached);
+  } else {
+    on_readable({});
+  }
   co_await write_loop();
 
   // Close politely when we can: a close frame, then a short wait for the peer's answer.
@@ -425,23 +435,42 @@ asio::awaitable<void> load_connection::write_loop() {
 }
 
 asio::awaitable<void> load_connection::read_loop() {
-  if (!early_.empty()) {
-    read_at_ = clock::now();
-    on_bytes(early_);
-    std::vector<std::uint8_t>().swap(early_);
-  }
+  error_code ec;
   while (!failed_) {
-    error_code ec;
     const auto bytes = co_await read_some(ec);
-    if (ec) {
-      if (!failed_) failed_io(ec);
-      break;
-    }
+    if (ec) break;
     w_.stats_.bytes_read_all.add(bytes.size());
     // Every frame of one read arrived at the same moment: one clock reading for all of them.
     read_at_ = clock::now();
     on_bytes(bytes);
   }
+  reading_over(ec);
+}
+
+void load_connection::on_readable(error_code ec) {
+  // Read first and wait only once a read found the socket empty (readiness is edge-triggered).
+  // A connection that keeps the buffer full yields to the others after a few reads.
+  auto& buffer = w_.read_buffer_;
+  for (int reads = 0; !ec && !failed_; ++reads) {
+    if (reads == 16) {
+      asio::post(w_.ctx_, [this] { on_readable({}); });
+      return;
+    }
+    const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+    if (!ec) {
+      w_.stats_.bytes_read_all.add(n);
+      read_at_ = clock::now();
+      on_bytes(std::span<std::uint8_t>(buffer.data(), n));
+    } else if (would_block(ec)) {
+      socket_.async_wait(tcp::socket::wait_read, [this](const error_code& e) { on_readable(e); });
+      return;
+    }
+  }
+  reading_over(ec);
+}
+
+void load_connection::reading_over(const error_code& ec) {
+  if (ec && !failed_) failed_io(ec);
   peer_gone_ = true;
   wake();
 }

@@ -59,7 +59,12 @@ class load_connection {
   boost::asio::awaitable<bool> connect_tcp();
   boost::asio::awaitable<bool> upgrade();
   boost::asio::awaitable<void> write_loop();
+  // TLS: a coroutine that reads and decodes until the stream ends.
   boost::asio::awaitable<void> read_loop();
+  // Plain TCP: reads until the socket is empty, then waits for readability with a plain
+  // handler (no coroutine frames held by an idle connection).
+  void on_readable(boost::system::error_code ec);
+  void reading_over(const boost::system::error_code& ec);
   // Writes the queued bytes; false (and the connection failed unless it is closing) on error.
   boost::asio::awaitable<bool> flush();
   // Reads what is there: plain TCP into the worker's shared buffer, TLS into rbuf_. An empty
