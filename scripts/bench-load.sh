@@ -149,20 +149,35 @@ start_server() {
     return 1
   fi
   server_url=$url
+  server_pid=${pids[-1]}
 }
 
+# proc_cpu PID: user+system CPU ticks of a process so far (fields 14 and 15 of /proc/PID/stat,
+# counted after the ")" that ends the command name), 0 when it is gone.
+proc_cpu() {
+  local stat fields
+  read -r stat 2>/dev/null <"/proc/$1/stat" || { echo 0; return; }
+  read -r -a fields <<<"${stat##*) }"
+  echo $((fields[11] + fields[12]))
+}
+hz=$(getconf CLK_TCK)
+
 # run_load NAME CPU LIMIT ARGS…: one `wsprobe load` run into $work/NAME/ (load.json, rc,
-# hwm_kb = peak RSS from /proc/PID/status VmHWM, cpu_s = user+system seconds); stopped after
-# LIMIT seconds (SIGTERM writes the report; SIGKILL 3 s later).
+# hwm_kb = peak RSS from /proc/PID/status VmHWM, cpu_s = its user+system seconds, wall_s, and
+# server_cpu_s = what the server $watch_pid used meanwhile, when set); stopped after LIMIT
+# seconds (SIGTERM writes the report; SIGKILL 3 s later).
+watch_pid=""
 run_load() {
   local name=$1 cpu=$2 limit=$3
   shift 3
   local dir=$work/$name
   mkdir -p "$dir"
+  local t0=$EPOCHREALTIME s0=0
+  [[ -n $watch_pid ]] && s0=$(proc_cpu "$watch_pid")
   (pin "$cpu" "$wsprobe" load --report-dir "$dir" --quiet "$@") >"$dir/out.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
-  local start=$SECONDS hwm=0 ticks=0 state key value rest stat termed=""
+  local start=$SECONDS hwm=0 ticks=0 state key value rest termed=""
   while true; do
     state=""
     while read -r key value rest; do
@@ -172,11 +187,8 @@ run_load() {
       esac
     done 2>/dev/null <"/proc/$pid/status" || true
     [[ -z $state || $state == Z ]] && break
-    if read -r stat <"/proc/$pid/stat" 2>/dev/null; then
-      # utime and stime: fields 14 and 15, counted after the ")" that ends the command name.
-      read -r -a rest <<<"${stat##*) }"
-      ticks=$((rest[11] + rest[12]))
-    fi
+    value=$(proc_cpu "$pid")
+    ((value > 0)) && ticks=$value # the last reading before it exits
     if ((SECONDS - start > limit)); then
       if [[ -z $termed ]]; then
         say "$name: still running after ${limit} s, stopping it"
@@ -192,7 +204,12 @@ run_load() {
   wait "$pid" || rc=$?
   echo "$rc" >"$dir/rc"
   echo "$hwm" >"$dir/hwm_kb"
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f\n", t / hz }' >"$dir/cpu_s"
+  awk -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.3f\n", t / hz }' >"$dir/cpu_s"
+  awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }' >"$dir/wall_s"
+  if [[ -n $watch_pid ]]; then
+    awk -v t="$(($(proc_cpu "$watch_pid") - s0))" -v hz="$hz" 'BEGIN { printf "%.3f\n", t / hz }' \
+      >"$dir/server_cpu_s"
+  fi
   if [[ ! -f $dir/load.json ]]; then
     say "$name: no load.json (exit $rc): $(tail -3 "$dir/out.log")"
   fi
@@ -266,10 +283,13 @@ elif [[ -z $send_only_flag ]]; then
   skip send-only "wsprobe load has no --send-only (or --no-echo) yet"
 elif start_server sink 0 "$sink_flag" "${pinned_threads[@]}"; then
   sink_url=$server_url
+  sink_pid=$server_pid
+  watch_pid=$sink_pid
   say "(c) send-only 64 B to the sink ($pinning)"
   # A rate far above what one core sends: the figure is what it reached.
   run_load sink-64 1 $((secs + 20)) "$sink_url" "$send_only_flag" --connections 1 \
     --rate 5000000 --size 64 --warmup 1 --duration "$secs" --threads 1
+  watch_pid=""
 else
   skip send-only "the sink server did not start"
 fi
@@ -301,8 +321,10 @@ except Exception:
     print(1000000)
 ' "$work/iperf3.json")
   say "(d) send-only 16 KiB to the sink at up to $rate16 msg/s ($pinning)"
+  watch_pid=$sink_pid
   run_load sink-16k 1 $((secs + 20)) "$sink_url" "$send_only_flag" --connections 1 \
     --rate "$rate16" --size 16384 --warmup 1 --duration "$secs" --threads 1
+  watch_pid=""
 fi
 
 say "tcp_pingpong: $((secs * 1000)) round trips of 64 B at 1000/s ($pinning)"
