@@ -140,6 +140,8 @@ if idle:
     row("(a) connect+upgrade rate", rate(hs),
         rate(peer_conn_rate) + " Artillery" if peer_conn_rate else "",
         f"{hs / peer_conn_rate:.2f}x" if peer_conn_rate else "")
+    row("(a) TCP connect p50 / opening handshake p50",
+        f"{idle['connect_us']['p50']:.0f} / {idle['upgrade_us']['p50']:.0f} us")
     errors = {k: v for k, v in idle.get("errors", {}).items() if v}
     row("(a) errors (wsprobe does not retry)",
         ", ".join(f"{k} {v}" for k, v in errors.items()) or "0", "", "", "0", not errors)
