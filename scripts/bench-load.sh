@@ -134,6 +134,7 @@ server_url=""
 start_server() {
   local name=$1 cpu=$2
   shift 2
+  : >"$work/$name.log"
   (pin "$cpu" "$wsprobe" serve --listen 127.0.0.1:0 "$@") \
     >"$work/$name.log" 2>&1 &
   pids+=($!)
