@@ -78,7 +78,8 @@ def error_total(s):
 
 
 def why_not(name, step=None):
-    return (step and skipped(step)) or f"no load.json (exit {text(f'{name}/rc', '?')})"
+    return ((step and skipped(step)) or skipped(name)
+            or f"no load.json (exit {text(f'{name}/rc', '?')})")
 
 
 # --- floors ---------------------------------------------------------------------------------

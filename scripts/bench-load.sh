@@ -16,7 +16,8 @@
 # (measured seconds per run, default 5), WSPROBE_BENCH_IDLE (idle connections, default 10000),
 # WSPROBE_BENCH_RATE (open-loop msg/s, default 50000), WSPROBE_BENCH_SERVER_THREADS (echo server
 # threads when `serve --threads` exists, default 2), WSPROBE_BENCH_ARTILLERY=0 (skip the peer),
-# WSPROBE_BENCH_PIN=0 (pin nothing), WSPROBE_BENCH_KEEP=1 (keep the results folder),
+# WSPROBE_BENCH_PIN=0 (pin nothing), WSPROBE_BENCH_BUDGET (seconds after which steps are
+# skipped, default 240), WSPROBE_BENCH_KEEP=1 (keep the results folder),
 # WSPROBE_BENCH_STRICT=1 (exit 1 when a goal is missed). Exit 2 when a tool is missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,6 +120,15 @@ skip() { # STEP REASON: the table shows the step as skipped, with the reason
   say "skipped $1: $2"
 }
 
+# Steps that would start after this many seconds (the build included) are skipped, so that a
+# slow machine still ends within 5 minutes (the first Artillery install aside).
+budget=${WSPROBE_BENCH_BUDGET:-240}
+in_budget() { # STEP
+  ((SECONDS <= budget)) && return 0
+  skip "$1" "over the ${budget} s time budget"
+  return 1
+}
+
 # 10,000 connections need as many descriptors in the server and in the generator.
 want_fds=$((idle_conns + 1024))
 if (($(ulimit -n) < want_fds)); then
@@ -171,6 +181,7 @@ watch_pid=""
 run_load() {
   local name=$1 cpu=$2 limit=$3
   shift 3
+  in_budget "$name" || return 0
   local dir=$work/$name
   mkdir -p "$dir"
   local t0=$EPOCHREALTIME s0=0
@@ -243,6 +254,7 @@ else
   fi
   if [[ -f $artillery_dir/.installed ]]; then
     for scenario in connect echo; do
+      in_budget "artillery-$scenario" || continue
       file=$root/bench/artillery/ws-$scenario.yml
       say "artillery: ws-$scenario.yml against $echo_url (${secs} s of arrivals)"
       arrivals=$(sed -n '/^ *arrivalRate:/{s/[^0-9]//g;p;q}' "$file")
@@ -296,7 +308,9 @@ else
 fi
 
 # --- 1. loopback floors, each right before its comparison ------------------------------------
-if command -v iperf3 >/dev/null 2>&1; then
+if ! in_budget iperf3; then
+  :
+elif command -v iperf3 >/dev/null 2>&1; then
   say "iperf3: ${secs} s over 127.0.0.1 ($pinning)"
   iperf_port=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   (pin 0 iperf3 -s -1 -B 127.0.0.1 -p "$iperf_port") >"$work/iperf3-server.log" 2>&1 &
@@ -328,11 +342,13 @@ except Exception:
   watch_pid=""
 fi
 
-say "tcp_pingpong: $((secs * 1000)) round trips of 64 B at 1000/s ($pinning)"
-pingpong_pin=()
-[[ $pin_cpus == 1 ]] && pingpong_pin=(--server-cpu 0 --client-cpu 1)
-"$pingpong" --count $((secs * 1000)) --rate 1000 --size 64 "${pingpong_pin[@]}" \
-  --json >"$work/pingpong.json" || skip pingpong "tcp_pingpong failed"
+if in_budget pingpong; then
+  say "tcp_pingpong: $((secs * 1000)) round trips of 64 B at 1000/s ($pinning)"
+  pingpong_pin=()
+  [[ $pin_cpus == 1 ]] && pingpong_pin=(--server-cpu 0 --client-cpu 1)
+  "$pingpong" --count $((secs * 1000)) --rate 1000 --size 64 "${pingpong_pin[@]}" \
+    --json >"$work/pingpong.json" || skip pingpong "tcp_pingpong failed"
+fi
 
 # (e) one connection at 1000 msg/s, pinned like tcp_pingpong.
 if start_server pinned 0 --impl beast "${pinned_threads[@]}"; then
