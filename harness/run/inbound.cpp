@@ -46,6 +46,22 @@ void inbound::record_mask_keys(std::span<const std::uint8_t> bytes) {
   }
 }
 
+// A peer that floods must not grow the observation (and the report) without bound: past these
+// limits events are only counted. Both are far above what a case expects (1000 messages,
+// 64 MiB), so a run that reaches them has more events than expected and fails on that.
+constexpr std::size_t max_recorded_events = 10'000;
+constexpr std::uint64_t max_recorded_bytes = std::uint64_t{256} << 20;
+
+void inbound::record(received_event e) {
+  if (o_.events.size() >= max_recorded_events ||
+      recorded_bytes_ + e.payload.size() > max_recorded_bytes) {
+    ++o_.events_not_recorded;
+    return;
+  }
+  recorded_bytes_ += e.payload.size();
+  o_.events.push_back(std::move(e));
+}
+
 void inbound::violation(const std::string& why, std::uint16_t code, std::int64_t t_us,
                         std::vector<outgoing>& replies) {
   if (o_.peer_violation.empty()) o_.peer_violation = why;
@@ -81,7 +97,7 @@ void inbound::feed(std::span<const std::uint8_t> bytes, std::int64_t t_us,
         e.payload = std::move(ev.payload);
         e.frames = ev.frames;
         e.t_us = t_us;
-        o_.events.push_back(std::move(e));
+        record(std::move(e));
         break;
       }
       case kind::pong: {
@@ -90,7 +106,7 @@ void inbound::feed(std::span<const std::uint8_t> bytes, std::int64_t t_us,
         e.opcode = wire::opcode::pong;
         e.payload = std::move(ev.payload);
         e.t_us = t_us;
-        o_.events.push_back(std::move(e));
+        record(std::move(e));
         break;
       }
       case kind::ping:

@@ -29,6 +29,7 @@ class inbound {
 
  private:
   void record_mask_keys(std::span<const std::uint8_t> bytes);
+  void record(received_event e);
   void violation(const std::string& why, std::uint16_t code, std::int64_t t_us,
                  std::vector<outgoing>& replies);
 
@@ -39,6 +40,7 @@ class inbound {
   wire::frame_decoder keys_;  // lenient, as the server: only to see masking keys
   std::vector<std::uint8_t> scratch_;
   bool failed_ = false;
+  std::uint64_t recorded_bytes_ = 0;
 };
 
 }  // namespace wsprobe::run

@@ -79,6 +79,7 @@ ojson describe(const observation& o) {
       events.push_back(std::move(ev));
     }
     j["events"] = std::move(events);
+    if (o.events_not_recorded > 0) j["events_not_recorded"] = o.events_not_recorded;
     j["pings_received"] = o.pings_received;
     ojson close;
     close["initiator"] = to_string(o.initiator);

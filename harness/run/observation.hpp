@@ -57,7 +57,9 @@ struct observation {
   std::vector<sent_message> sent;  // data messages we sent, complete ones only
   std::uint64_t pings_sent = 0;
   std::vector<received_event> events;  // messages and pongs from the peer, in order
-  std::uint64_t pings_received = 0;    // pings from the peer (answered with pongs)
+  // Events past inbound's recording limits (a peer that floods): counted, not kept.
+  std::uint64_t events_not_recorded = 0;
+  std::uint64_t pings_received = 0;  // pings from the peer (answered with pongs)
 
   // The peer broke RFC 6455 in what it sent (masked frames, reserved bits, invalid UTF-8,
   // a bad close payload, data after its close frame …): the first such violation.

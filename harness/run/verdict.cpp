@@ -166,6 +166,24 @@ std::string describe_peer_close(const observation& o) {
   return "nothing";
 }
 
+// The events (or echo) an outcome names against those received; events past inbound's
+// recording limits are more than any outcome names.
+std::optional<std::string> compare_received(const cases::outcome& expected, const observation& o) {
+  std::optional<std::string> why;
+  if (expected.events) {
+    why = compare_events(*expected.events, o.events);
+  } else if (expected.echo) {
+    why = compare_echo(o.sent, o.events);
+  } else {
+    return std::nullopt;
+  }
+  if (!why && o.events_not_recorded > 0) {
+    why = "the peer sent more than " + std::to_string(o.events.size()) + " events (" +
+          std::to_string(o.events_not_recorded) + " more not recorded)";
+  }
+  return why;
+}
+
 bool code_acceptable(const cases::close_expectation& e, const observation& o) {
   if (e.codes.empty()) return true;
   const std::uint16_t code = o.close_code.value_or(1005);  // RFC 6455 §7.1.5: no code = 1005
@@ -188,11 +206,7 @@ std::optional<std::string> mismatch(const cases::outcome& expected, const observ
     }
   }
   // As the server we chose the status and headers ourselves: only the client's side counts.
-  if (o.as_server) {
-    if (expected.events) return compare_events(*expected.events, o.events);
-    if (expected.echo) return compare_echo(o.sent, o.events);
-    return std::nullopt;
-  }
+  if (o.as_server) return compare_received(expected, o);
   if (!expected.accepts_status(static_cast<int>(o.status))) {
     return "HTTP status " + std::to_string(o.status) + ", expected " + join_statuses(expected);
   }
@@ -218,9 +232,7 @@ std::optional<std::string> mismatch(const cases::outcome& expected, const observ
            ", expected " +
            (expected.subprotocol ? "\"" + *expected.subprotocol + "\"" : std::string("none"));
   }
-  if (expected.events) return compare_events(*expected.events, o.events);
-  if (expected.echo) return compare_echo(o.sent, o.events);
-  return std::nullopt;
+  return compare_received(expected, o);
 }
 
 judgement judge_close(const cases::close_expectation& e, const cases::test_case& c,

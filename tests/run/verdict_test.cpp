@@ -150,6 +150,21 @@ TEST(Verdict, MissingAndExtraEventsFail) {
   EXPECT_EQ(j.reason, "OK outcome: expected 2 events, got 3; unexpected: pong of 0 bytes");
 }
 
+TEST(Verdict, EventsNotRecordedAreMoreThanExpected) {
+  // inbound keeps the first 10000 events of a flooding peer and counts the rest: the recorded
+  // prefix may match an outcome, the run as a whole does not.
+  cases::test_case c = make_case({message("a")});
+  observation o = clean_observation();
+  o.events = {got_message("a")};
+  o.events_not_recorded = 5;
+  const judgement j = judge(c, o);
+  EXPECT_EQ(j.result, verdict::failed);
+  EXPECT_EQ(j.reason, "OK outcome: the peer sent more than 1 events (5 more not recorded)");
+  // A difference in what was recorded is named first.
+  o.events = {got_message("b")};
+  EXPECT_EQ(judge(c, o).reason, "OK outcome: message 1: payload differs at byte 0 of 1");
+}
+
 TEST(Verdict, OutcomesAreTriedInOrder) {
   cases::test_case c = make_case({message("a"), pong("")});
   c.outcomes.push_back(events_outcome(verdict::non_strict, {message("a")}));
