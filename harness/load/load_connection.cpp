@@ -38,8 +38,6 @@ constexpr std::size_t max_batch_bytes = 256 * 1024;
 // the maximum, whenever a read fills it.
 constexpr std::size_t initial_read_buffer = 4 * 1024;
 constexpr std::size_t max_read_buffer = 256 * 1024;
-// After our close frame, how long the peer has to answer before the socket is closed.
-constexpr auto close_wait = std::chrono::milliseconds(250);
 // --send-only: the writer wakes at most this often, so that many frames leave per write even at
 // rates the generator can keep up with (no latency is measured, so sending a little late costs
 // nothing; each message still carries its intended time).
@@ -64,18 +62,23 @@ bool would_block(const error_code& ec) {
 load_connection::load_connection(load_worker& worker, std::size_t id)
     : w_(worker),
       id_(id),
-      socket_(worker.ctx_),
-      timer_(worker.ctx_),
-      decoder_(wire::decoder_options{.local_role = wire::role::client}) {}
+      socket_(worker.ctx_.get_executor()),
+      st_(std::make_unique<connection_state>()),
+      timer_(std::make_unique<timer_type>(worker.ctx_.get_executor())) {}
 
 load_connection::~load_connection() = default;
 
 std::uint64_t load_connection::outstanding() const {
-  return w_.options_.send_only ? 0 : verifier_.outstanding(sent_);
+  if (w_.options_.send_only || idle_ || !st_) return 0;
+  return st_->verifier.outstanding(st_->sent);
 }
 
 void load_connection::wake() {
-  if (waiting_) timer_.cancel();
+  if (idle_) {
+    idle_step();
+  } else if (waiting_) {
+    timer_->cancel();
+  }
 }
 
 void load_connection::abort() {
@@ -111,10 +114,10 @@ void load_connection::failed_io(const error_code& ec) {
 }
 
 asio::awaitable<void> load_connection::wait_until(clock::time_point when) {
-  timer_.expires_at(when);
+  timer_->expires_at(when);
   waiting_ = true;
   error_code ec;
-  co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_await timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   waiting_ = false;
 }
 
@@ -151,8 +154,8 @@ asio::awaitable<bool> load_connection::open() {
   const auto started = clock::now();
   // One deadline for connect, TLS and the opening handshake, never past the end of the drain: it
   // closes the socket, which ends whatever is pending.
-  timer_.expires_at(std::min(started + o.connect_timeout, w_.end_ + o.drain));
-  timer_.async_wait([this](const error_code& ec) {
+  timer_->expires_at(std::min(started + o.connect_timeout, w_.end_ + o.drain));
+  timer_->async_wait([this](const error_code& ec) {
     if (ec || up_ || failed_) return;
     open_timed_out_ = true;
     abort();
@@ -166,7 +169,7 @@ asio::awaitable<bool> load_connection::open() {
       fail_opening(error_kind::handshake_failed);
       ok = false;
     }
-    rbuf_.resize(initial_read_buffer);
+    st_->rbuf.resize(initial_read_buffer);
   }
   if (ok) {
     w_.connect_.record(micros(clock::now() - started));
@@ -175,7 +178,7 @@ asio::awaitable<bool> load_connection::open() {
     if (ok) w_.upgrade_.record(micros(clock::now() - connected));
   }
   up_ = ok;
-  timer_.cancel();
+  timer_->cancel();
   co_return ok;
 }
 
@@ -188,8 +191,8 @@ asio::awaitable<bool> load_connection::upgrade() {
   const auto request =
       wire::make_client_request(o.url.host_header(), o.url.target, wire::base64_encode(nonce));
   const std::string head = wire::serialize(request);
-  wbuf_.assign(head.begin(), head.end());
-  wlen_ = wbuf_.size();
+  st_->wbuf.assign(head.begin(), head.end());
+  st_->wlen = st_->wbuf.size();
   if (!co_await flush()) co_return false;
 
   wire::response_parser parser;
@@ -208,7 +211,7 @@ asio::awaitable<bool> load_connection::upgrade() {
       fail_opening(error_kind::handshake_failed);
       co_return false;
     }
-    early_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
+    st_->early.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
     break;
   }
   if (!wire::validate_response(request, parser.message()).ok) {
@@ -240,17 +243,23 @@ asio::awaitable<void> load_connection::run() {
     const double phase = static_cast<double>(id_) / static_cast<double>(o.connections);
     const auto offset = std::chrono::duration_cast<clock::duration>(
         std::chrono::duration<double>(phase / per_connection));
-    schedule_.emplace(std::max(now, w_.timing_.epoch) + offset, per_connection);
+    st_->schedule.emplace(std::max(now, w_.timing_.epoch) + offset, per_connection);
   } else if (o.model == load_model::closed_loop) {
-    credits_ = o.in_flight;
+    st_->credits = o.in_flight;
   } else {
     next_ping_ = now + o.ping_interval;
   }
 
-  if (!early_.empty()) {
-    read_at_ = clock::now();
-    on_bytes(early_);
-    std::vector<std::uint8_t>().swap(early_);
+  if (!st_->early.empty()) {
+    w_.read_at_ = clock::now();
+    auto early = std::move(st_->early);
+    st_->early.clear();
+    on_bytes(early);
+  }
+  if (o.model == load_model::idle && !tls_) {
+    // From here on handlers only: the coroutine frames go away with this return.
+    start_idle();
+    co_return;
   }
   if (tls_) {
     asio::co_spawn(w_.ctx_, read_loop(), asio::detached);
@@ -273,11 +282,12 @@ asio::awaitable<void> load_connection::run() {
   closing_ = true;
   abort();
 
-  if (o.model == load_model::open_loop && schedule_) {
-    w_.scheduled_ += schedule_->count_in(std::max(w_.timing_.window_start, schedule_->start()),
-                                         std::max(w_.end_, w_.timing_.window_start));
+  auto& s = *st_;
+  if (o.model == load_model::open_loop && s.schedule) {
+    w_.scheduled_ += s.schedule->count_in(std::max(w_.timing_.window_start, s.schedule->start()),
+                                          std::max(w_.end_, w_.timing_.window_start));
   }
-  const auto lost = o.send_only ? 0 : verifier_.lost(sent_);
+  const auto lost = o.send_only ? 0 : s.verifier.lost(s.sent);
   if (lost != 0) w_.stats_.error(error_kind::lost, lost);
   w_.stats_.connections_up.sub();
   finished_ = true;
@@ -285,17 +295,18 @@ asio::awaitable<void> load_connection::run() {
 
 template <typename Fill>
 void load_connection::append_frame(std::uint8_t opcode, std::size_t size, Fill fill) {
-  const std::size_t need = wlen_ + wire::max_header_size + size;
-  if (wbuf_.size() < need) wbuf_.resize(std::max(need, wbuf_.size() * 2));
+  auto& s = *st_;
+  const std::size_t need = s.wlen + wire::max_header_size + size;
+  if (s.wbuf.size() < need) s.wbuf.resize(std::max(need, s.wbuf.size() * 2));
   wire::frame_spec spec;
   spec.opcode = opcode;
   spec.mask = w_.keys_.next();  // a fresh key for every frame (RFC 6455 §5.3)
-  std::uint8_t* out = wbuf_.data() + wlen_;
+  std::uint8_t* out = s.wbuf.data() + s.wlen;
   const std::size_t header = wire::write_header(out, spec, size);
   std::uint8_t* payload = out + header;
   fill(payload);
   wire::apply_mask(std::span<std::uint8_t>(payload, size), *spec.mask);
-  wlen_ += header + size;
+  s.wlen += header + size;
 }
 
 void load_connection::append_message(std::uint64_t seq, clock::time_point intended,
@@ -305,7 +316,7 @@ void load_connection::append_message(std::uint64_t seq, clock::time_point intend
   const stamp s{seq, nanos_since(w_.timing_.epoch, intended)};
   append_frame(o.payload.text ? wire::opcode::text : wire::opcode::binary, size,
                [&](std::uint8_t* out) { fill_payload(o.payload, s, out); });
-  ++sent_;
+  ++st_->sent;
   auto& stats = w_.stats_;
   stats.sent_all.add();
   // Echoed runs count a message by its intended time, so that the echoes of exactly these
@@ -319,19 +330,21 @@ void load_connection::append_message(std::uint64_t seq, clock::time_point intend
 }
 
 asio::awaitable<bool> load_connection::flush() {
-  if (wlen_ == 0) co_return true;
+  auto& s = *st_;
+  if (s.wlen == 0) co_return true;
   error_code ec;
   if (tls_) {
     try {
-      co_await tls_->write(std::span<const std::uint8_t>(wbuf_.data(), wlen_));
+      co_await tls_->write(std::span<const std::uint8_t>(s.wbuf.data(), s.wlen));
     } catch (const boost::system::system_error& e) {
       ec = e.code();
     }
   } else {
     // One send() for the whole batch; wait for room only when the socket buffer is full.
     std::size_t done = 0;
-    while (done < wlen_) {
-      const std::size_t n = socket_.write_some(asio::buffer(wbuf_.data() + done, wlen_ - done), ec);
+    while (done < s.wlen) {
+      const std::size_t n =
+          socket_.write_some(asio::buffer(s.wbuf.data() + done, s.wlen - done), ec);
       done += n;
       if (!ec) continue;
       if (!would_block(ec)) break;
@@ -340,7 +353,7 @@ asio::awaitable<bool> load_connection::flush() {
       if (ec) break;
     }
   }
-  wlen_ = 0;
+  s.wlen = 0;
   if (ec) {
     failed_io(ec);
     co_return false;
@@ -352,9 +365,10 @@ asio::awaitable<std::span<std::uint8_t>> load_connection::read_some(error_code& 
   ec = {};
   if (tls_) {
     try {
-      const std::size_t n = co_await tls_->read_some(rbuf_);
-      std::span<std::uint8_t> got(rbuf_.data(), n);
-      if (n == rbuf_.size() && rbuf_.size() < max_read_buffer) rbuf_.resize(rbuf_.size() * 2);
+      auto& rbuf = st_->rbuf;
+      const std::size_t n = co_await tls_->read_some(rbuf);
+      std::span<std::uint8_t> got(rbuf.data(), n);
+      if (n == rbuf.size() && rbuf.size() < max_read_buffer) rbuf.resize(rbuf.size() * 2);
       co_return got;
     } catch (const boost::system::system_error& e) {
       ec = e.code();
@@ -378,6 +392,7 @@ asio::awaitable<std::span<std::uint8_t>> load_connection::read_some(error_code& 
 asio::awaitable<void> load_connection::write_loop() {
   const auto& o = w_.options_;
   auto& stats = w_.stats_;
+  auto& s = *st_;
   auto last_wake = clock::time_point();
   for (;;) {
     if (failed_ || peer_gone_) break;
@@ -388,21 +403,23 @@ asio::awaitable<void> load_connection::write_loop() {
       // --send-only stops at the end: what the schedule offered and did not leave in time shows
       // as achieved < offered.
       const auto due = o.send_only && now >= w_.end_
-                           ? sent_
-                           : schedule_->due_by(std::min(now, w_.end_ - clock::duration(1)));
-      while (sent_ < due && wlen_ < max_batch_bytes) {
-        append_message(sent_, schedule_->intended(sent_), now);
+                           ? s.sent
+                           : s.schedule->due_by(std::min(now, w_.end_ - clock::duration(1)));
+      while (s.sent < due && s.wlen < max_batch_bytes) {
+        append_message(s.sent, s.schedule->intended(s.sent), now);
       }
     }
     if (now >= w_.end_) {
       // Sending is over; answer pings until the worker says the drain is over.
-      if (wlen_ == 0 && !pong_due_) {
+      if (s.wlen == 0 && !s.pong_due) {
         if (w_.drained_) break;
         co_await wait_until(w_.end_ + o.drain);
         continue;
       }
     } else if (o.model == load_model::closed_loop) {
-      for (; credits_ > 0 && wlen_ < max_batch_bytes; --credits_) append_message(sent_, now, now);
+      for (; s.credits > 0 && s.wlen < max_batch_bytes; --s.credits) {
+        append_message(s.sent, now, now);
+      }
     } else if (o.model == load_model::idle && now >= next_ping_) {
       const std::uint64_t t = nanos_since(w_.timing_.epoch, now);
       append_frame(wire::opcode::ping, 8, [&](std::uint8_t* out) {
@@ -412,18 +429,18 @@ asio::awaitable<void> load_connection::write_loop() {
       next_ping_ += o.ping_interval;
       if (next_ping_ <= now) next_ping_ = now + o.ping_interval;  // fell behind: no burst
     }
-    if (pong_due_) {
-      pong_due_ = false;
-      append_frame(wire::opcode::pong, pong_size_,
-                   [&](std::uint8_t* out) { std::memcpy(out, pong_.data(), pong_size_); });
+    if (s.pong_due) {
+      s.pong_due = false;
+      append_frame(wire::opcode::pong, s.pong_size,
+                   [&](std::uint8_t* out) { std::memcpy(out, s.pong.data(), s.pong_size); });
     }
-    if (wlen_ != 0) {
+    if (s.wlen != 0) {
       if (!co_await flush()) break;
       continue;
     }
     auto next = w_.end_;
     if (o.model == load_model::open_loop) {
-      next = std::min(next, schedule_->intended(sent_));
+      next = std::min(next, s.schedule->intended(s.sent));
       if (o.send_only) {
         last_wake = std::max(last_wake + send_only_batch_gap, now);
         next = std::max(next, std::min(last_wake, w_.end_));
@@ -441,17 +458,18 @@ asio::awaitable<void> load_connection::read_loop() {
     if (ec) break;
     w_.stats_.bytes_read_all.add(bytes.size());
     // Every frame of one read arrived at the same moment: one clock reading for all of them.
-    read_at_ = clock::now();
+    w_.read_at_ = clock::now();
     on_bytes(bytes);
   }
   reading_over(ec);
 }
 
 void load_connection::on_readable(error_code ec) {
+  if (finished_) return;
   // Read first and wait only once a read found the socket empty (readiness is edge-triggered).
   // A connection that keeps the buffer full yields to the others after a few reads.
   auto& buffer = w_.read_buffer_;
-  for (int reads = 0; !ec && !failed_; ++reads) {
+  for (int reads = 0; !ec && !failed_ && !finished_; ++reads) {
     if (reads == 16) {
       asio::post(w_.ctx_, [this] { on_readable({}); });
       return;
@@ -459,13 +477,14 @@ void load_connection::on_readable(error_code ec) {
     const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
     if (!ec) {
       w_.stats_.bytes_read_all.add(n);
-      read_at_ = clock::now();
+      w_.read_at_ = clock::now();
       on_bytes(std::span<std::uint8_t>(buffer.data(), n));
     } else if (would_block(ec)) {
       socket_.async_wait(tcp::socket::wait_read, [this](const error_code& e) { on_readable(e); });
       return;
     }
   }
+  if (finished_) return;
   reading_over(ec);
 }
 
@@ -475,7 +494,19 @@ void load_connection::reading_over(const error_code& ec) {
   wake();
 }
 
+connection_state& load_connection::state() {
+  if (!st_) st_ = w_.take_scratch_state();
+  return *st_;
+}
+
+void load_connection::settle_state() {
+  if (idle_ && st_ && !writing_ && st_->disposable() && !st_->decoder.failed()) {
+    w_.give_back_scratch_state(std::move(st_));
+  }
+}
+
 void load_connection::on_bytes(std::span<std::uint8_t> bytes) {
+  auto& s = state();
   const bool check = !w_.options_.send_only;
   // A data message that arrives whole in this read is checked where it lies, without a copy.
   std::span<const std::uint8_t> whole;
@@ -483,43 +514,50 @@ void load_connection::on_bytes(std::span<std::uint8_t> bytes) {
   // its last payload bytes.
   while (!failed_) {
     std::size_t used = 0;
-    const auto event = decoder_.next(bytes, used);
+    const auto event = s.decoder.next(bytes, used);
     bytes = bytes.subspan(used);
     using kind = wire::frame_decoder::event_kind;
     switch (event.kind) {
       case kind::need_more:
+        if (used != 0) s.mid_frame = true;  // part of a header is kept in the decoder
+        settle_state();
         return;
       case kind::header:
-        frame_opcode_ = decoder_.header().opcode;
-        if (wire::is_control(frame_opcode_)) {
-          control_size_ = 0;
-        } else if (frame_opcode_ != wire::opcode::continuation) {
-          message_opcode_ = frame_opcode_;
-          message_.clear();  // keeps its capacity
+        s.mid_frame = true;
+        s.frame_opcode = s.decoder.header().opcode;
+        if (wire::is_control(s.frame_opcode)) {
+          s.control_size = 0;
+        } else if (s.frame_opcode != wire::opcode::continuation) {
+          s.message_opcode = s.frame_opcode;
+          s.message.clear();  // keeps its capacity
         }
         break;
       case kind::payload:
-        if (wire::is_control(frame_opcode_)) {
-          const std::size_t n = std::min(event.payload.size(), control_.size() - control_size_);
-          std::memcpy(control_.data() + control_size_, event.payload.data(), n);
-          control_size_ = static_cast<std::uint8_t>(control_size_ + n);
+        if (wire::is_control(s.frame_opcode)) {
+          const std::size_t n = std::min(event.payload.size(), s.control.size() - s.control_size);
+          std::memcpy(s.control.data() + s.control_size, event.payload.data(), n);
+          s.control_size = static_cast<std::uint8_t>(s.control_size + n);
         } else if (check) {
-          const auto& h = decoder_.header();
-          if (h.fin && frame_opcode_ != wire::opcode::continuation &&
+          const auto& h = s.decoder.header();
+          if (h.fin && s.frame_opcode != wire::opcode::continuation &&
               event.payload.size() == h.payload_length) {
             whole = event.payload;
           } else {
-            message_.insert(message_.end(), event.payload.begin(), event.payload.end());
+            s.message.insert(s.message.end(), event.payload.begin(), event.payload.end());
           }
         }
         break;
       case kind::frame_end:
-        if (wire::is_control(frame_opcode_)) {
-          on_control(frame_opcode_);
-        } else if (decoder_.header().fin && check) {
-          on_message(whole.empty() ? std::span<const std::uint8_t>(message_) : whole,
-                     message_opcode_);
-          whole = {};
+        s.mid_frame = false;
+        if (wire::is_control(s.frame_opcode)) {
+          on_control(s.frame_opcode);
+        } else {
+          s.in_message = !s.decoder.header().fin;
+          if (!s.in_message && check) {
+            on_message(whole.empty() ? std::span<const std::uint8_t>(s.message) : whole,
+                       s.message_opcode);
+            whole = {};
+          }
         }
         break;
       case kind::error:
@@ -532,11 +570,12 @@ void load_connection::on_bytes(std::span<std::uint8_t> bytes) {
 void load_connection::on_message(std::span<const std::uint8_t> payload, std::uint8_t opcode) {
   const auto& o = w_.options_;
   auto& stats = w_.stats_;
+  auto& s = *st_;
   const auto stamp = read_stamp(payload);
   const std::uint64_t seq = stamp ? stamp->seq : 0;
   const std::uint8_t expected = o.payload.text ? wire::opcode::text : wire::opcode::binary;
   const bool payload_ok = stamp && opcode == expected && check_payload(o.payload, seq, payload);
-  const auto verdict = verifier_.on_echo(stamp.has_value(), seq, payload_ok, sent_);
+  const auto verdict = s.verifier.on_echo(stamp.has_value(), seq, payload_ok, s.sent);
   switch (verdict) {
     case echo_verifier::verdict::reordered:
       stats.error(error_kind::reordered);
@@ -544,7 +583,7 @@ void load_connection::on_message(std::span<const std::uint8_t> payload, std::uin
     case echo_verifier::verdict::ok: {
       const auto intended = w_.timing_.epoch + std::chrono::duration_cast<clock::duration>(
                                                    std::chrono::nanoseconds(stamp->sent_ns));
-      const std::uint64_t latency = micros(read_at_ - intended);
+      const std::uint64_t latency = micros(w_.read_at_ - intended);
       stats.received_all.add();
       w_.interval_.record(latency);
       if (intended >= w_.timing_.window_start && intended < w_.end_) {
@@ -563,27 +602,32 @@ void load_connection::on_message(std::span<const std::uint8_t> payload, std::uin
       break;
   }
   if (o.model == load_model::closed_loop) {
-    ++credits_;
+    ++s.credits;
     wake();
   }
 }
 
 void load_connection::on_control(std::uint8_t opcode) {
   auto& stats = w_.stats_;
+  auto& s = *st_;
   if (opcode == wire::opcode::ping) {
     // Answer with the same payload (RFC 6455 §5.5.3); a newer ping replaces an unanswered one.
-    std::memcpy(pong_.data(), control_.data(), control_size_);
-    pong_size_ = control_size_;
-    pong_due_ = true;
+    if (idle_) {
+      send_control(wire::opcode::pong, std::span(s.control.data(), s.control_size));
+      return;
+    }
+    std::memcpy(s.pong.data(), s.control.data(), s.control_size);
+    s.pong_size = s.control_size;
+    s.pong_due = true;
     wake();
   } else if (opcode == wire::opcode::pong) {
     stats.pongs_received.add();
-    if (control_size_ == 8) {
+    if (s.control_size == 8) {
       std::uint64_t t = 0;
-      for (int i = 7; i >= 0; --i) t = (t << 8) | control_[static_cast<std::size_t>(i)];
+      for (int i = 7; i >= 0; --i) t = (t << 8) | s.control[static_cast<std::size_t>(i)];
       const auto sent = w_.timing_.epoch +
                         std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(t));
-      const auto rtt = micros(read_at_ - sent);
+      const auto rtt = micros(w_.read_at_ - sent);
       w_.ping_.record(rtt);
       w_.interval_.record(rtt);
     }
@@ -595,6 +639,111 @@ void load_connection::on_control(std::uint8_t opcode) {
       wake();
     }
   }
+}
+
+void load_connection::start_idle() {
+  idle_ = true;
+  timer_.reset();  // the opening deadline was cancelled; pings come from the worker's walker
+  w_.schedule_ping(this);
+  settle_state();
+  on_readable({});
+}
+
+bool load_connection::ping(clock::time_point now) {
+  if (finished_ || failed_ || peer_gone_ || closing_) return false;
+  const std::uint64_t t = nanos_since(w_.timing_.epoch, now);
+  std::array<std::uint8_t, 8> payload{};
+  for (std::size_t i = 0; i < payload.size(); ++i) {
+    payload[i] = static_cast<std::uint8_t>(t >> (8 * i));
+  }
+  w_.stats_.pings_sent.add();
+  send_control(wire::opcode::ping, payload);
+  const auto interval = w_.options_.ping_interval;
+  next_ping_ += interval;
+  if (next_ping_ <= now) next_ping_ = now + interval;  // fell behind: no burst
+  return !finished_ && !failed_;
+}
+
+void load_connection::send_control(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+  std::array<std::uint8_t, wire::max_header_size + 125> frame;
+  wire::frame_spec spec;
+  spec.opcode = opcode;
+  spec.mask = w_.keys_.next();  // a fresh key for every frame (RFC 6455 §5.3)
+  const std::size_t size = std::min(payload.size(), std::size_t{125});
+  const std::size_t header = wire::write_header(frame.data(), spec, size);
+  std::memcpy(frame.data() + header, payload.data(), size);
+  wire::apply_mask(std::span<std::uint8_t>(frame.data() + header, size), *spec.mask);
+  const std::size_t total = header + size;
+
+  std::size_t done = 0;
+  if (!writing_) {
+    error_code ec;
+    done = socket_.write_some(asio::buffer(frame.data(), total), ec);
+    if (ec && !would_block(ec)) {
+      failed_io(ec);
+      idle_finish();
+      return;
+    }
+    if (ec) done = 0;
+    if (done == total) return;
+  }
+  // The socket buffer is full (or a write already waits): the rest waits for room, in order.
+  auto& s = state();
+  if (s.wbuf.size() < s.wlen + total - done) s.wbuf.resize(s.wlen + total - done);
+  std::memcpy(s.wbuf.data() + s.wlen, frame.data() + done, total - done);
+  s.wlen += total - done;
+  if (!writing_) {
+    writing_ = true;
+    socket_.async_wait(tcp::socket::wait_write, [this](const error_code& e) { on_writable(e); });
+  }
+}
+
+void load_connection::on_writable(error_code ec) {
+  if (finished_) return;
+  writing_ = false;
+  auto& s = *st_;
+  std::size_t done = 0;
+  while (!ec && done < s.wlen) {
+    done += socket_.write_some(asio::buffer(s.wbuf.data() + done, s.wlen - done), ec);
+  }
+  if (ec && would_block(ec)) {
+    std::memmove(s.wbuf.data(), s.wbuf.data() + done, s.wlen - done);
+    s.wlen -= done;
+    writing_ = true;
+    socket_.async_wait(tcp::socket::wait_write, [this](const error_code& e) { on_writable(e); });
+    return;
+  }
+  s.wlen = 0;
+  if (ec) {
+    failed_io(ec);
+    idle_finish();
+    return;
+  }
+  settle_state();
+}
+
+void load_connection::idle_step() {
+  if (finished_) return;
+  if (failed_ || peer_gone_) {
+    idle_finish();
+  } else if (w_.drained_ && !closing_) {
+    // Close politely: a close frame, then the peer's answer ends it (or the close wait does).
+    closing_ = true;
+    const std::uint8_t code[2] = {0x03, 0xE8};  // 1000 normal closure
+    send_control(wire::opcode::close, code);
+  }
+}
+
+void load_connection::close_wait_over() {
+  if (idle_) idle_finish();
+}
+
+void load_connection::idle_finish() {
+  if (finished_) return;
+  closing_ = true;
+  abort();
+  w_.stats_.connections_up.sub();
+  finished_ = true;
 }
 
 }  // namespace wsprobe::load

@@ -1,32 +1,33 @@
 // One load connection: connect (from a chosen source address), opening handshake, then a writer
-// and a reader coroutine on the worker's io_context. Frames are encoded and masked into a
-// per-connection write buffer (no allocation per message once it has grown), all messages due
-// are written in one batch, and the reader decodes every frame of each read in place.
+// and a reader on the worker's io_context. Frames are encoded and masked into a per-connection
+// write buffer (no allocation per message once it has grown), all messages due are written in
+// one batch, and the reader decodes every frame of each read in place.
 //
 // Plain TCP connections do their I/O directly on the non-blocking socket: a read goes into the
 // worker's shared read buffer once the socket is readable (so an idle connection holds no read
 // buffer of its own) and is decoded before anything else runs; a write is one send() that waits
 // for writability only when the socket buffer is full. wss:// connections go through the TLS
 // stream with a read buffer of their own.
+//
+// Idle plain-TCP connections (--idle over ws://) hold as little as possible: once up, no
+// coroutine, no timer and no connection_state of their own; their worker's ping walker sends
+// their pings, a ping from the server is answered at once, and the close at the end is sent from
+// the worker's wake-up.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
-#include <vector>
 
-#include "harness/load/echo_verifier.hpp"
+#include "harness/load/connection_state.hpp"
 #include "harness/load/load_stats.hpp"
-#include "harness/load/pacing_schedule.hpp"
-#include "harness/wire/frame_decoder.hpp"
 
 namespace wsprobe::net {
 class tls_stream;
@@ -38,23 +39,40 @@ class load_worker;
 
 class load_connection {
  public:
+  // After our close frame, how long the peer has to answer before the socket is closed.
+  static constexpr auto close_wait = std::chrono::milliseconds(250);
+
   load_connection(load_worker& worker, std::size_t id);
   ~load_connection();
 
-  // The whole life of the connection; never throws.
+  // The whole life of the connection, or (idle plain TCP) until it is up; never throws.
   boost::asio::awaitable<void> run();
-  // Wakes the writer (new credits, a pong to send, the end moved, the drain over).
+  // Wakes the writer (new credits, a pong to send, the end moved, the drain over); an idle
+  // connection sends its close once the drain is over.
   void wake();
   // Closes the socket at once, also one still connecting or in its TLS handshake; pending
   // reads and writes end.
   void abort();
+  // The drain has been over for the close wait: an idle connection still waiting for the
+  // answer to its close gives up.
+  void close_wait_over();
   // The opening handshake is done.
   bool up() const { return up_; }
   // Messages sent and not back yet (none are awaited with --send-only).
   std::uint64_t outstanding() const;
   bool finished() const { return finished_; }
+  // Idle: sends the ping due at `now`; false once the connection no longer pings.
+  bool ping(std::chrono::steady_clock::time_point now);
+  std::chrono::steady_clock::time_point next_ping() const { return next_ping_; }
 
  private:
+  using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                       boost::asio::io_context::executor_type>;
+  using timer_type =
+      boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                        boost::asio::wait_traits<std::chrono::steady_clock>,
+                                        boost::asio::io_context::executor_type>;
+
   boost::asio::awaitable<bool> open();
   boost::asio::awaitable<bool> connect_tcp();
   boost::asio::awaitable<bool> upgrade();
@@ -67,7 +85,7 @@ class load_connection {
   void reading_over(const boost::system::error_code& ec);
   // Writes the queued bytes; false (and the connection failed unless it is closing) on error.
   boost::asio::awaitable<bool> flush();
-  // Reads what is there: plain TCP into the worker's shared buffer, TLS into rbuf_. An empty
+  // Reads what is there: plain TCP into the worker's shared buffer, TLS into rbuf. An empty
   // span with ec set when the stream ended or failed.
   boost::asio::awaitable<std::span<std::uint8_t>> read_some(boost::system::error_code& ec);
   boost::asio::awaitable<void> wait_until(std::chrono::steady_clock::time_point when);
@@ -84,35 +102,31 @@ class load_connection {
   void fail_opening(error_kind kind);
   void failed_io(const boost::system::error_code& ec);
 
+  // Idle plain TCP, handler-driven once up.
+  void start_idle();
+  // Sends one control frame now; what the socket does not take waits in a state's wbuf.
+  void send_control(std::uint8_t opcode, std::span<const std::uint8_t> payload);
+  void on_writable(boost::system::error_code ec);
+  // Sends the close at the end, or finishes a connection that failed or whose peer went.
+  void idle_step();
+  void idle_finish();
+  // The state to decode with: the connection's own, or the worker's scratch one.
+  connection_state& state();
+  // Keeps a scratch state that is still needed (a frame spans reads, a write waits), drops an
+  // own state that is no longer needed.
+  void settle_state();
+
   load_worker& w_;
   std::size_t id_;
-  boost::asio::ip::tcp::socket socket_;  // plain TCP, and while connecting
+  socket_type socket_;  // plain TCP, and while connecting
   std::unique_ptr<net::tls_stream> tls_;
-  bool opening_tls_ = false;
-  boost::asio::steady_timer timer_;
+  std::unique_ptr<connection_state> st_;
+  std::unique_ptr<timer_type> timer_;  // the opening deadline, then the writer's waits
+  std::chrono::steady_clock::time_point next_ping_;
   bool waiting_ = false;
   bool open_timed_out_ = false;
-
-  std::vector<std::uint8_t> wbuf_;  // storage; wlen_ bytes of it are queued
-  std::size_t wlen_ = 0;
-  std::vector<std::uint8_t> rbuf_;     // TLS only
-  std::vector<std::uint8_t> early_;    // frames that came with the 101
-  std::vector<std::uint8_t> message_;  // a data message being reassembled from pieces
-  std::array<std::uint8_t, 125> control_{};
-  std::uint8_t control_size_ = 0;
-  std::uint8_t message_opcode_ = 0;
-  std::uint8_t frame_opcode_ = 0;
-  bool pong_due_ = false;  // a ping to answer, its payload in pong_
-  std::uint8_t pong_size_ = 0;
-  std::array<std::uint8_t, 125> pong_{};
-  wire::frame_decoder decoder_;
-  std::chrono::steady_clock::time_point read_at_;  // when the bytes being decoded arrived
-
-  std::optional<pacing_schedule> schedule_;
-  echo_verifier verifier_;
-  std::uint64_t sent_ = 0;   // messages written (all of them, sequence numbers 0..sent_-1)
-  std::size_t credits_ = 0;  // closed loop: messages that may leave now
-  std::chrono::steady_clock::time_point next_ping_;
+  bool idle_ = false;     // handler-driven once up (idle plain TCP)
+  bool writing_ = false;  // idle: a write waits for room
   bool up_ = false;
   bool closing_ = false;    // we sent a close frame
   bool peer_gone_ = false;  // the read side ended

@@ -61,7 +61,53 @@ void load_worker::finish_now() {
     const auto now = clock::now();
     if (now < end_) end_ = now;
     for (auto& c : connections_) c->wake();
+    ping_timer_.cancel();  // the walker sees the new end and stops
   });
+}
+
+void load_worker::schedule_ping(load_connection* c) {
+  ping_queue_.push_back(c);
+  arm_pings();
+}
+
+void load_worker::arm_pings() {
+  if (ping_armed_ || ping_queue_.empty()) return;
+  const auto when = ping_queue_.front()->next_ping();
+  if (when >= end_) {
+    ping_queue_.clear();  // no pings after the end
+    return;
+  }
+  ping_armed_ = true;
+  ping_timer_.expires_at(when);
+  ping_timer_.async_wait([this](const boost::system::error_code&) {
+    ping_armed_ = false;
+    walk_pings();
+  });
+}
+
+void load_worker::walk_pings() {
+  const auto now = clock::now();
+  if (now >= end_) {
+    ping_queue_.clear();
+    return;
+  }
+  while (!ping_queue_.empty() && ping_queue_.front()->next_ping() <= now) {
+    load_connection* c = ping_queue_.front();
+    ping_queue_.pop_front();
+    if (c->ping(now)) ping_queue_.push_back(c);  // a finished connection leaves the queue
+  }
+  arm_pings();
+}
+
+std::unique_ptr<connection_state> load_worker::take_scratch_state() {
+  if (scratch_) return std::move(scratch_);
+  return std::make_unique<connection_state>();
+}
+
+void load_worker::give_back_scratch_state(std::unique_ptr<connection_state> s) {
+  if (scratch_) return;  // one is enough: reads are decoded one at a time
+  *s = connection_state();
+  scratch_ = std::move(s);
 }
 
 void load_worker::handshake_finished() {
@@ -120,11 +166,18 @@ asio::awaitable<void> load_worker::supervise() {
                                         [](const auto& c) { return c->outstanding() == 0; });
       if ((all_back && launching_done_) || now >= end_ + options_.drain) {
         drained_ = true;
+        drained_at_ = now;
+        ping_timer_.cancel();
         for (auto& c : connections_) {
           c->wake();
           if (!c->up()) c->abort();  // still opening: give up now, the run is over
         }
       }
+    }
+    if (drained_ && !close_wait_over_ && now >= drained_at_ + load_connection::close_wait) {
+      // Idle connections whose peer did not answer their close in time.
+      close_wait_over_ = true;
+      for (auto& c : connections_) c->close_wait_over();
     }
     if (drained_ && launching_done_ &&
         std::all_of(connections_.begin(), connections_.end(),

@@ -11,10 +11,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "harness/load/connection_state.hpp"
 #include "harness/load/latency_histogram.hpp"
 #include "harness/load/load_options.hpp"
 #include "harness/load/load_stats.hpp"
@@ -70,6 +72,15 @@ class load_worker {
   boost::asio::awaitable<void> supervise();
   void publish_interval();
   bool sending_over() const;
+  // Idle connections: one timer per worker pings every connection that is due, in the order
+  // they came up (each pings ping_interval after its last ping, so the queue stays in order).
+  void schedule_ping(load_connection* c);
+  void arm_pings();
+  void walk_pings();
+  // A state for a connection that has none (idle) to decode a read with; given back once the
+  // read left nothing behind.
+  std::unique_ptr<connection_state> take_scratch_state();
+  void give_back_scratch_state(std::unique_ptr<connection_state> s);
 
   const load_options& options_;
   std::vector<boost::asio::ip::tcp::endpoint> targets_;
@@ -85,8 +96,15 @@ class load_worker {
   bool launcher_waiting_ = false;  // for a handshake to finish
   // Plain TCP connections read into this one buffer, each read decoded before the next.
   std::vector<std::uint8_t> read_buffer_;
+  std::chrono::steady_clock::time_point read_at_;  // when the bytes being decoded arrived
+  std::unique_ptr<connection_state> scratch_;
+  std::deque<load_connection*> ping_queue_;
+  boost::asio::steady_timer ping_timer_{ctx_};
+  bool ping_armed_ = false;
+  bool close_wait_over_ = false;
   bool launching_done_ = false;
-  bool drained_ = false;                       // the drain is over: connections close
+  bool drained_ = false;  // the drain is over: connections close
+  std::chrono::steady_clock::time_point drained_at_;
   std::chrono::steady_clock::time_point end_;  // may move earlier on finish_now()
   std::atomic<bool> done_{false};
 
