@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "harness/cli/commands.hpp"
+#include "harness/load/load_html.hpp"
 #include "harness/load/load_report.hpp"
 #include "harness/load/load_run.hpp"
 #include "harness/net/url.hpp"
@@ -184,6 +185,7 @@ int run(const load_cli& c) {
     out << report.dump(2) << "\n";
     if (!out) return usage_error("cannot write " + path.string());
   }
+  load::write_load_html(report, c.report_dir);
   if (c.json) std::printf("%s\n", report["summary"].dump().c_str());
   if (!c.quiet) {
     load::print_summary(stderr, o, result);
@@ -233,7 +235,8 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--source-ip", c->source_ips,
                   "local addresses to connect from, comma-separated or repeated (default for a "
                   "loopback target: spread over 127.0.0.1-64)");
-  cmd->add_option("--report-dir", c->report_dir, "where load.json goes")->capture_default_str();
+  cmd->add_option("--report-dir", c->report_dir, "where load.json and load.html go")
+      ->capture_default_str();
   cmd->add_flag("--insecure", c->insecure, "wss://: do not verify the server certificate");
   cmd->add_option("--ca", c->ca_file, "wss://: trust the CAs in this PEM file");
   cmd->add_flag("--json", c->json, "print the summary as JSON on stdout");
