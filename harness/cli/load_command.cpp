@@ -1,15 +1,17 @@
 // `wsprobe load URL`: the load generator (DESIGN.md §2, docs/load.md). Exit codes: 0 no errors,
 // 1 errors were counted (lost, corrupted, closed by server, failed connections …), 2 usage or
-// target error (bad URL, unresolvable host, not one connection established), 130 interrupted
-// with no errors.
+// target error (bad URL, unresolvable host, not one connection established, bad --shard or
+// --start-at), 130 interrupted with no errors (or while waiting for --start-at).
 #include <CLI/CLI.hpp>
 
 #include <signal.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -23,6 +25,8 @@
 #include "harness/load/load_html.hpp"
 #include "harness/load/load_report.hpp"
 #include "harness/load/load_run.hpp"
+#include "harness/load/shard_plan.hpp"
+#include "harness/load/start_time.hpp"
 #include "harness/net/url.hpp"
 
 namespace wsprobe::cli {
@@ -48,6 +52,8 @@ struct load_cli {
   std::string payload_file;
   std::size_t threads = 0;
   std::vector<std::string> source_ips;
+  std::string shard;
+  std::string start_at;
   std::string report_dir = "reports/latest";
   bool insecure = false;
   std::string ca_file;
@@ -81,6 +87,41 @@ int usage_error(const std::string& message) {
 
 std::chrono::nanoseconds to_ns(double seconds) {
   return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(seconds * 1e9)));
+}
+
+constexpr auto max_start_wait = std::chrono::hours(24 * 7);
+
+// --shard K/N: this process opens its share of the connections and sends their share of the rate
+// (and of the handshake rate); the totals stay in the options for the report.
+std::string apply_shard(const load_cli& c, load::load_options& o) {
+  load::shard_spec s;
+  try {
+    s = load::parse_shard(c.shard, std::getenv(load::shard_index_env));
+  } catch (const load::shard_error& e) {
+    return e.what();
+  }
+  if (o.connections < s.count) {
+    return "--shard " + c.shard + ": " + std::to_string(o.connections) +
+           " connections cannot be split over " + std::to_string(s.count) +
+           " shards (every shard needs at least one)";
+  }
+  o.shard = s;
+  o.total_connections = o.connections;
+  o.total_rate = o.rate;
+  o.total_connect_rate = o.connect_rate;
+  o.connections = load::shard_share(o.total_connections, s);
+  o.rate = load::shard_rate(o.total_rate, o.total_connections, s);
+  o.connect_rate = load::shard_rate(o.total_connect_rate, o.total_connections, s);
+  // A share rounded down to nothing would mean "unpaced" or "never send": refuse instead.
+  const auto shard_name = std::to_string(s.index) + "/" + std::to_string(s.count);
+  if (o.model == load::load_model::open_loop && !(o.rate > 0)) {
+    return "--shard " + shard_name + ": the rate is too small to give this shard any messages";
+  }
+  if (o.total_connect_rate > 0 && !(o.connect_rate > 0)) {
+    return "--shard " + shard_name + ": --connect-rate is too small to give this shard any";
+  }
+  o.series_histograms = true;
+  return {};
 }
 
 // Builds the run's options from the command line; returns a message when something is wrong.
@@ -161,6 +202,20 @@ std::string make_options(const load_cli& c, load::load_options& o) {
   }
   o.tls.insecure = c.insecure;
   o.tls.ca_file = c.ca_file;
+  if (!c.shard.empty()) {
+    if (auto problem = apply_shard(c, o); !problem.empty()) return problem;
+  }
+  if (!c.start_at.empty()) {
+    try {
+      o.start_at = load::parse_start_time(c.start_at);
+    } catch (const load::start_time_error& e) {
+      return e.what();
+    }
+    // A start days away is more likely a mistake (milliseconds for seconds, a wrong date).
+    if (*o.start_at - std::chrono::system_clock::now() > max_start_wait) {
+      return "--start-at " + load::format_utc(*o.start_at) + " is more than 7 days away";
+    }
+  }
   return {};
 }
 
@@ -168,12 +223,26 @@ int run(const load_cli& c) {
   load::load_options o;
   if (auto problem = make_options(c, o); !problem.empty()) return usage_error(problem);
 
+  if (o.start_at && *o.start_at < std::chrono::system_clock::now()) {
+    const double past =
+        std::chrono::duration<double>(std::chrono::system_clock::now() - *o.start_at).count();
+    std::fprintf(stderr,
+                 "wsprobe load: warning: --start-at %s was %.1f s ago: starting now (series t "
+                 "still counts from it)\n",
+                 load::format_utc(*o.start_at).c_str(), past);
+  }
+
   install_interrupt_handlers();
   load::load_result result;
   try {
     result = load::run_load(o, c.quiet ? nullptr : stderr, stop());
   } catch (const std::exception& e) {
     return usage_error(e.what());
+  }
+
+  if (!result.started) {
+    std::fprintf(stderr, "wsprobe load: interrupted while waiting for --start-at; no report\n");
+    return 130;
   }
 
   const auto report = load::load_report_json(o, result, WSPROBE_VERSION);
@@ -235,6 +304,12 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--source-ip", c->source_ips,
                   "local addresses to connect from, comma-separated or repeated (default for a "
                   "loopback target: spread over 127.0.0.1-64)");
+  cmd->add_option("--shard", c->shard,
+                  "K/N: run shard K (0..N-1) of N: its share of --connections, --rate and "
+                  "--connect-rate; auto/N reads K from $JOB_COMPLETION_INDEX");
+  cmd->add_option("--start-at", c->start_at,
+                  "start connecting at TIME, ISO-8601 UTC (2026-12-03T10:00:00Z) or unix seconds "
+                  "(a past TIME starts now, with a warning)");
   cmd->add_option("--report-dir", c->report_dir, "where load.json and load.html go")
       ->capture_default_str();
   cmd->add_flag("--insecure", c->insecure, "wss://: do not verify the server certificate");

@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/load/echo_payload.hpp"
+#include "harness/load/shard_plan.hpp"
 #include "harness/net/tls_context.hpp"
 #include "harness/net/url.hpp"
 
@@ -47,6 +49,18 @@ struct load_options {
   // Local addresses to connect from, round robin; empty: let the kernel choose.
   std::vector<boost::asio::ip::address> source_ips;
   net::tls_client_options tls;
+
+  // --shard K/N: connections, rate and connect_rate above are already this shard's share; the
+  // run's totals are kept for the report.
+  std::optional<shard_spec> shard;
+  std::size_t total_connections = 0;
+  double total_rate = 0;
+  double total_connect_rate = 0;
+  // --start-at: connections start at this wall-clock instant (series t counts from it).
+  std::optional<std::chrono::system_clock::time_point> start_at;
+  // Keep each second's latency histogram in the series (sharded runs: the merge recomputes the
+  // percentiles of every second from them).
+  bool series_histograms = false;
 };
 
 }  // namespace wsprobe::load

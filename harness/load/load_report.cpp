@@ -6,6 +6,8 @@
 #include <fstream>
 #include <thread>
 
+#include "harness/load/start_time.hpp"
+
 namespace wsprobe::load {
 namespace {
 
@@ -84,8 +86,21 @@ json load_report_json(const load_options& o, const load_result& r, const std::st
       o.model == load_model::idle ? json(seconds(o.ping_interval)) : json(nullptr);
   params["threads"] = r.threads;
   params["source_ips"] = o.source_ips.size();
+  if (o.shard) {
+    params["shard"] = {
+        {"index", o.shard->index},
+        {"count", o.shard->count},
+        {"connections_total", o.total_connections},
+        {"rate_total", o.model == load_model::open_loop ? json(o.total_rate) : json(nullptr)},
+        {"connect_rate_total",
+         o.total_connect_rate > 0 ? json(o.total_connect_rate) : json(nullptr)}};
+  } else {
+    params["shard"] = nullptr;
+  }
+  params["start_at"] = o.start_at ? json(format_utc(*o.start_at)) : json(nullptr);
   report["params"] = params;
   report["environment"] = environment_json();
+  report["started_at"] = format_utc(r.started_at);
 
   json summary;
   summary["connections"] = r.connections;
@@ -94,6 +109,7 @@ json load_report_json(const load_options& o, const load_result& r, const std::st
   summary["handshake_rate"] =
       r.ramp_seconds > 0 ? static_cast<double>(r.connections) / r.ramp_seconds : 0.0;
   summary["interrupted"] = r.interrupted;
+  summary["start_late_s"] = r.start_late_s;
   summary["window_s"] = r.window_seconds;
   summary["messages_scheduled"] = r.messages_scheduled;
   summary["messages_sent"] = r.messages_sent;
@@ -129,13 +145,20 @@ json load_report_json(const load_options& o, const load_result& r, const std::st
 
   json series = json::array();
   for (const auto& p : r.series) {
-    series.push_back({{"t", p.t},
-                      {"sent", p.sent},
-                      {"received", p.received},
-                      {"p50_us", p.p50_us},
-                      {"p99_us", p.p99_us},
-                      {"connections", p.connections},
-                      {"errors", p.errors}});
+    json point = {{"t", p.t},
+                  {"sent", p.sent},
+                  {"received", p.received},
+                  {"p50_us", p.p50_us},
+                  {"p99_us", p.p99_us},
+                  {"max_us", p.max_us},
+                  {"connections", p.connections},
+                  {"errors", p.errors}};
+    if (o.series_histograms) {
+      json pairs = json::array();
+      for (const auto& [value, count] : p.latency) pairs.push_back({value, count});
+      point["latency_us"] = std::move(pairs);
+    }
+    series.push_back(std::move(point));
   }
   report["series"] = series;
   report["histograms"] = {{"latency_us", sparse(r.latency_us)},
@@ -155,6 +178,18 @@ void print_summary(std::FILE* out, const load_options& o, const load_result& r) 
   const auto& l = r.latency_us;
   std::fprintf(out, "%s, %zu threads, %.2f s measured%s\n", to_string(o.model), r.threads,
                r.window_seconds, r.interrupted ? " (interrupted)" : "");
+  if (o.shard) {
+    std::fprintf(out, "shard         %zu of 0..%zu: %zu of %zu connections", o.shard->index,
+                 o.shard->count - 1, o.connections, o.total_connections);
+    if (o.model == load_model::open_loop) {
+      std::fprintf(out, ", %.6g of %.6g messages/s", o.rate, o.total_rate);
+    }
+    std::fprintf(out, "\n");
+  }
+  if (o.start_at) {
+    std::fprintf(out, "started       %s (%.3f s after --start-at)\n",
+                 format_utc(r.started_at).c_str(), r.start_late_s);
+  }
   std::fprintf(out,
                "connections   %llu up in %.3f s, %llu failed; connect p50 %llu us, upgrade p50 "
                "%llu us\n",

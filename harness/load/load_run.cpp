@@ -52,6 +52,27 @@ std::vector<asio::ip::address> loopback_spread(std::size_t connections) {
   return out;
 }
 
+// Sleeps until a little before `start_at`, in short steps so that a stop request is seen; returns
+// false when stopped. The last moments are left to the steady clock (see run_load).
+bool wait_for_start(std::chrono::system_clock::time_point start_at, std::FILE* status,
+                    const stop_flag& stop) {
+  using wall = std::chrono::system_clock;
+  const auto remaining = start_at - wall::now();
+  if (status != nullptr && remaining > std::chrono::seconds(1)) {
+    std::fprintf(status, "waiting %.1f s for --start-at\n",
+                 std::chrono::duration<double>(remaining).count());
+    std::fflush(status);
+  }
+  for (;;) {
+    if (stop.requested.load()) return false;
+    const auto left = start_at - wall::now();
+    if (left <= start_delay * 4) return true;
+    // Re-read the wall clock at least every 200 ms: it may be stepped (NTP) while we wait.
+    std::this_thread::sleep_for(
+        std::min<wall::duration>(left - start_delay * 3, std::chrono::milliseconds(200)));
+  }
+}
+
 std::uint64_t sum(const std::vector<std::unique_ptr<load_worker>>& workers,
                   owned_counter worker_stats::*counter) {
   std::uint64_t total = 0;
@@ -95,8 +116,27 @@ load_result run_load(const load_options& given, std::FILE* status, const stop_fl
   const std::size_t threads =
       std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(options.connections, 1));
 
+  load_result result;
+  result.threads = threads;
   run_timing timing;
   timing.epoch = clock::now() + start_delay;
+  result.started_at = std::chrono::system_clock::now() + start_delay;
+  if (options.start_at) {
+    if (!wait_for_start(*options.start_at, status, stop)) {
+      result.started = false;
+      result.interrupted = true;
+      return result;
+    }
+    // The start time on the steady clock, but no sooner than the threads can be running.
+    const auto wall_now = std::chrono::system_clock::now();
+    const auto steady_now = clock::now();
+    const auto until = std::chrono::duration_cast<clock::duration>(*options.start_at - wall_now);
+    const auto wait = std::max<clock::duration>(until, start_delay);
+    timing.epoch = steady_now + wait;
+    result.started_at =
+        wall_now + std::chrono::duration_cast<std::chrono::system_clock::duration>(wait);
+    result.start_late_s = std::chrono::duration<double>(wait - until).count();
+  }
   timing.window_start = timing.epoch + options.warmup;
   timing.end = timing.window_start + options.duration;
   const auto hard_stop = timing.end + options.drain + finish_grace;
@@ -112,8 +152,6 @@ load_result run_load(const load_options& given, std::FILE* status, const stop_fl
   std::vector<std::thread> pool;
   for (auto& w : workers) pool.emplace_back([&w, hard_stop] { w->run(hard_stop); });
 
-  load_result result;
-  result.threads = threads;
   latency_histogram second;
   std::uint64_t last_sent = 0;
   std::uint64_t last_received = 0;
@@ -138,7 +176,7 @@ load_result run_load(const load_options& given, std::FILE* status, const stop_fl
         w->stats().published_interval.reset();
       }
       series_point p;
-      p.t = std::chrono::duration<double>(next_tick - timing.epoch).count();
+      p.t = std::chrono::duration<double>(next_tick - timing.epoch).count() + result.start_late_s;
       const auto sent = sum(workers, &worker_stats::sent_all);
       const auto received = sum(workers, &worker_stats::received_all);
       p.sent = sent - last_sent;
@@ -147,6 +185,8 @@ load_result run_load(const load_options& given, std::FILE* status, const stop_fl
       last_received = received;
       p.p50_us = second.value_at_percentile(50);
       p.p99_us = second.value_at_percentile(99);
+      p.max_us = second.max();
+      if (options.series_histograms) p.latency = second.to_sparse();
       p.connections = sum(workers, &worker_stats::connections_up);
       p.errors = error_sum(workers);
       result.series.push_back(p);

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/load/latency_histogram.hpp"
@@ -14,7 +16,8 @@
 
 namespace wsprobe::load {
 
-// One second of the run (t counts from the first connection attempt, warm-up included).
+// One second of the run (t counts from the first connection attempt, warm-up included; with
+// --start-at, from the start time, so that the series of shards that started late still line up).
 struct series_point {
   double t = 0;
   std::uint64_t sent = 0;
@@ -23,12 +26,21 @@ struct series_point {
   std::uint64_t p99_us = 0;
   std::uint64_t connections = 0;
   std::uint64_t errors = 0;
+  std::uint64_t max_us = 0;  // largest latency of that second
+  // That second's latency histogram, sparse (only with options.series_histograms).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> latency{};
 };
 
 struct load_result {
   std::size_t threads = 0;
   double window_seconds = 0;  // measured time: from the end of the warm-up to the end of sending
   bool interrupted = false;
+  // False when interrupted while waiting for --start-at: nothing was sent.
+  bool started = true;
+  // Wall-clock time of the first connection attempt.
+  std::chrono::system_clock::time_point started_at;
+  // How much later than --start-at the connections started (0 on time or without it).
+  double start_late_s = 0;
   std::uint64_t connections = 0;  // opening handshakes that succeeded
   std::uint64_t connect_errors = 0;
   double ramp_seconds = 0;  // from the first connection attempt to the last handshake done
