@@ -1,5 +1,6 @@
 // `wsprobe report`: work on finished runs (DESIGN.md §2). `merge DIR... --out DIR` combines
-// several index.json files into one with a column per agent; `render DIR` writes DIR/index.html
+// several index.json files into one with a column per agent, or several load.json files (the
+// shards of a load run, docs/load.md) into one load.json; `render DIR` writes DIR/index.html
 // again from DIR/index.json (docs/report-format.md); `diff A B` compares run B with run (or
 // expectations file) A through the baseline library (docs/baseline.md).
 #include <CLI/CLI.hpp>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "harness/cli/commands.hpp"
+#include "harness/load/load_html.hpp"
+#include "harness/load/load_merge.hpp"
 #include "harness/report/baseline.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/json_report.hpp"
@@ -43,7 +46,51 @@ int fail(const char* sub, const std::string& message) {
   return 2;
 }
 
+// Load reports (schema wsprobe-load/1): the shards of a run added up into DIR/load.json and
+// DIR/load.html.
+int run_load_merge(const merge_options& opt) {
+  std::vector<load::load_merge_input> inputs;
+  load::load_merge_result merged;
+  try {
+    for (const std::string& in : opt.inputs) inputs.push_back(load::read_load_report(in));
+    merged = load::merge_load_reports(inputs, WSPROBE_VERSION);
+  } catch (const load::load_merge_error& e) {
+    return fail("merge", e.what());
+  }
+  for (const auto& w : merged.warnings)
+    std::fprintf(stderr, "wsprobe report merge: warning: %s\n", w.c_str());
+  const std::filesystem::path dir = opt.out;
+  try {
+    std::filesystem::create_directories(dir);
+    report::write_file_atomically(dir / "load.json", merged.report.dump(2) + "\n");
+    load::write_load_html(merged.report, dir);
+  } catch (const std::exception& e) {
+    return fail("merge", e.what());
+  }
+  const auto& s = merged.report["summary"];
+  std::uint64_t errors = 0;
+  for (const auto& [kind, n] : s["errors"].items()) errors += n.get<std::uint64_t>();
+  if (!opt.quiet) {
+    std::printf(
+        "merged %zu load reports (%zu shards): %llu connections, %llu messages received, "
+        "%llu errors: %s\n",
+        inputs.size(), merged.report["shards"].size(),
+        static_cast<unsigned long long>(s.value("connections", std::uint64_t{0})),
+        static_cast<unsigned long long>(s.value("messages_received", std::uint64_t{0})),
+        static_cast<unsigned long long>(errors), (dir / "load.json").string().c_str());
+  }
+  return errors > 0 ? 1 : 0;
+}
+
 int run_merge(const merge_options& opt) {
+  std::size_t load_inputs = 0;
+  for (const std::string& in : opt.inputs) load_inputs += load::is_load_report(in) ? 1 : 0;
+  if (load_inputs == opt.inputs.size()) return run_load_merge(opt);
+  if (load_inputs != 0) {
+    return fail("merge",
+                "load reports (load.json) and conformance reports (index.json) cannot "
+                "be merged together");
+  }
   std::vector<report::merge_input> inputs;
   ojson merged;
   try {
@@ -117,11 +164,17 @@ void add_report_command(CLI::App& app, int& exit_code) {
   auto merge = std::make_shared<merge_options>();
   CLI::App* merge_cmd = command->add_subcommand(
       "merge",
-      "Merge several runs (agents, transports, dates) into one report with a column per agent");
-  merge_cmd->add_option("inputs", merge->inputs, "report folders (or index.json files)")
+      "Merge several runs (agents, transports, dates) into one report with a column per agent, "
+      "or the shards of a load run (load.json files) into one load.json");
+  merge_cmd
+      ->add_option("inputs", merge->inputs,
+                   "report folders (or index.json files), or load.json files (or folders "
+                   "holding a load.json and no index.json)")
       ->required()
       ->expected(1, -1);
-  merge_cmd->add_option("--out", merge->out, "folder for the merged index.json and index.html")
+  merge_cmd
+      ->add_option("--out", merge->out,
+                   "folder for the merged index.json and index.html (or load.json and load.html)")
       ->required();
   merge_cmd->add_flag("--quiet", merge->quiet, "print nothing on success");
   merge_cmd->callback([merge, &exit_code] { exit_code = run_merge(*merge); });
