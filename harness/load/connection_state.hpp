@@ -5,9 +5,14 @@
 // spans two reads or a write waits for room (docs/load.md, "Memory per connection").
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -21,9 +26,15 @@ struct connection_state {
   connection_state() : decoder(wire::decoder_options{.local_role = wire::role::client}) {}
 
   // Nothing that has to outlive the read being decoded: no frame begun, nothing queued.
+  using timer_type =
+      boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                        boost::asio::wait_traits<std::chrono::steady_clock>,
+                                        boost::asio::io_context::executor_type>;
+
   bool disposable() const { return !mid_frame && !in_message && wlen == 0 && early.empty(); }
 
-  std::vector<std::uint8_t> wbuf;  // storage; wlen bytes of it are queued
+  std::unique_ptr<timer_type> timer;  // the opening deadline, then the writer's waits
+  std::vector<std::uint8_t> wbuf;     // storage; wlen bytes of it are queued
   std::size_t wlen = 0;
   std::vector<std::uint8_t> rbuf;     // TLS only
   std::vector<std::uint8_t> early;    // frames that came with the 101

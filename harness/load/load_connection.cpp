@@ -59,12 +59,27 @@ bool would_block(const error_code& ec) {
 
 }  // namespace
 
+template <bool Write>
+struct load_connection::ready_handler {
+  using allocator_type = op_allocator<void>;
+  allocator_type get_allocator() const noexcept { return allocator_type(c->w_.ops_); }
+  void operator()(const error_code& ec) const {
+    if constexpr (Write) {
+      c->on_writable(ec);
+    } else {
+      c->on_readable(ec);
+    }
+  }
+  load_connection* c;
+};
+
 load_connection::load_connection(load_worker& worker, std::size_t id)
     : w_(worker),
-      id_(id),
       socket_(worker.ctx_.get_executor()),
       st_(std::make_unique<connection_state>()),
-      timer_(std::make_unique<timer_type>(worker.ctx_.get_executor())) {}
+      id_(static_cast<std::uint32_t>(id)) {
+  st_->timer = std::make_unique<connection_state::timer_type>(worker.ctx_.get_executor());
+}
 
 load_connection::~load_connection() = default;
 
@@ -77,7 +92,7 @@ void load_connection::wake() {
   if (idle_) {
     idle_step();
   } else if (waiting_) {
-    timer_->cancel();
+    st_->timer->cancel();
   }
 }
 
@@ -114,10 +129,10 @@ void load_connection::failed_io(const error_code& ec) {
 }
 
 asio::awaitable<void> load_connection::wait_until(clock::time_point when) {
-  timer_->expires_at(when);
+  st_->timer->expires_at(when);
   waiting_ = true;
   error_code ec;
-  co_await timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_await st_->timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   waiting_ = false;
 }
 
@@ -154,8 +169,8 @@ asio::awaitable<bool> load_connection::open() {
   const auto started = clock::now();
   // One deadline for connect, TLS and the opening handshake, never past the end of the drain: it
   // closes the socket, which ends whatever is pending.
-  timer_->expires_at(std::min(started + o.connect_timeout, w_.end_ + o.drain));
-  timer_->async_wait([this](const error_code& ec) {
+  st_->timer->expires_at(std::min(started + o.connect_timeout, w_.end_ + o.drain));
+  st_->timer->async_wait([this](const error_code& ec) {
     if (ec || up_ || failed_) return;
     open_timed_out_ = true;
     abort();
@@ -178,7 +193,7 @@ asio::awaitable<bool> load_connection::open() {
     if (ok) w_.upgrade_.record(micros(clock::now() - connected));
   }
   up_ = ok;
-  timer_->cancel();
+  st_->timer->cancel();
   co_return ok;
 }
 
@@ -480,7 +495,7 @@ void load_connection::on_readable(error_code ec) {
       w_.read_at_ = clock::now();
       on_bytes(std::span<std::uint8_t>(buffer.data(), n));
     } else if (would_block(ec)) {
-      socket_.async_wait(tcp::socket::wait_read, [this](const error_code& e) { on_readable(e); });
+      socket_.async_wait(tcp::socket::wait_read, ready_handler<false>{this});
       return;
     }
   }
@@ -643,7 +658,7 @@ void load_connection::on_control(std::uint8_t opcode) {
 
 void load_connection::start_idle() {
   idle_ = true;
-  timer_.reset();  // the opening deadline was cancelled; pings come from the worker's walker
+  st_->timer.reset();  // the opening deadline was cancelled; pings come from the worker's walker
   w_.schedule_ping(this);
   settle_state();
   on_readable({});
@@ -694,7 +709,7 @@ void load_connection::send_control(std::uint8_t opcode, std::span<const std::uin
   s.wlen += total - done;
   if (!writing_) {
     writing_ = true;
-    socket_.async_wait(tcp::socket::wait_write, [this](const error_code& e) { on_writable(e); });
+    socket_.async_wait(tcp::socket::wait_write, ready_handler<true>{this});
   }
 }
 
@@ -710,7 +725,7 @@ void load_connection::on_writable(error_code ec) {
     std::memmove(s.wbuf.data(), s.wbuf.data() + done, s.wlen - done);
     s.wlen -= done;
     writing_ = true;
-    socket_.async_wait(tcp::socket::wait_write, [this](const error_code& e) { on_writable(e); });
+    socket_.async_wait(tcp::socket::wait_write, ready_handler<true>{this});
     return;
   }
   s.wlen = 0;

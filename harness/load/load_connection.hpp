@@ -18,7 +18,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -68,10 +67,6 @@ class load_connection {
  private:
   using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                        boost::asio::io_context::executor_type>;
-  using timer_type =
-      boost::asio::basic_waitable_timer<std::chrono::steady_clock,
-                                        boost::asio::wait_traits<std::chrono::steady_clock>,
-                                        boost::asio::io_context::executor_type>;
 
   boost::asio::awaitable<bool> open();
   boost::asio::awaitable<bool> connect_tcp();
@@ -107,6 +102,10 @@ class load_connection {
   // Sends one control frame now; what the socket does not take waits in a state's wbuf.
   void send_control(std::uint8_t opcode, std::span<const std::uint8_t> payload);
   void on_writable(boost::system::error_code ec);
+  // The completion handler of a wait for readability (or writability), its memory from the
+  // worker's op_pool.
+  template <bool Write>
+  struct ready_handler;
   // Sends the close at the end, or finishes a connection that failed or whose peer went.
   void idle_step();
   void idle_finish();
@@ -116,13 +115,13 @@ class load_connection {
   // own state that is no longer needed.
   void settle_state();
 
+  // Kept small: 10,000 idle connections hold 10,000 of these (docs/load.md).
   load_worker& w_;
-  std::size_t id_;
   socket_type socket_;  // plain TCP, and while connecting
   std::unique_ptr<net::tls_stream> tls_;
   std::unique_ptr<connection_state> st_;
-  std::unique_ptr<timer_type> timer_;  // the opening deadline, then the writer's waits
   std::chrono::steady_clock::time_point next_ping_;
+  std::uint32_t id_;
   bool waiting_ = false;
   bool open_timed_out_ = false;
   bool idle_ = false;     // handler-driven once up (idle plain TCP)

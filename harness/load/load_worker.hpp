@@ -21,6 +21,7 @@
 #include "harness/load/load_options.hpp"
 #include "harness/load/load_stats.hpp"
 #include "harness/load/masking_key_source.hpp"
+#include "harness/load/op_pool.hpp"
 
 namespace wsprobe::load {
 
@@ -87,6 +88,7 @@ class load_worker {
   std::vector<std::size_t> ids_;
   run_timing timing_;
   std::size_t threads_;
+  op_pool ops_;  // before ctx_: the operations it holds are freed when ctx_ goes
   boost::asio::io_context ctx_{1};
   std::shared_ptr<boost::asio::ssl::context> tls_;
   std::vector<std::unique_ptr<load_connection>> connections_;
