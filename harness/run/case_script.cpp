@@ -327,16 +327,25 @@ class session {
   // --- After the handshake: a reader and a writer beside the steps --------------------------
 
   net::awaitable<void> reader() {
+    // Small reads while the peer sends little (conn::read allocates and clears the whole size
+    // each time), larger ones once a read comes back full (large messages).
+    std::size_t read_size = 16 * 1024;
     for (;;) {
       const auto now = clock::now();
       if (now >= hard_deadline_ || stopping_) break;
-      net::read_result r = co_await conn_->read(hard_deadline_ - now, 256 * 1024);
+      net::read_result r = co_await conn_->read(hard_deadline_ - now, read_size);
       if (stopping_) break;
       if (r.status == net::read_status::ok) {
         const std::int64_t t = now_us();
+        if (r.bytes.size() == read_size)
+          read_size = std::min<std::size_t>(read_size * 2, 256 * 1024);
         in_log_.feed(r.bytes, t);
         std::vector<outgoing> replies;
+        const bool had_close = o_.close_received;
         in_.feed(r.bytes, t, replies);
+        if (!had_close && o_.close_received && last_write_us_ >= 0) {
+          close_reaction_us_ = t - last_write_us_;
+        }
         for (outgoing& reply : replies) enqueue(std::move(reply));
         wake_.notify();
         continue;
@@ -372,6 +381,7 @@ class session {
           }
           at += p.size;
         }
+        last_write_us_ = t;
         try {
           co_await conn_->write(item.bytes, item.chunk);
         } catch (const std::exception& e) {
@@ -531,12 +541,21 @@ class session {
     }
     if (!o_.peer_closed() && !in_.failed() && !o_.close_sent) {
       if (c_.finish.what == cases::finish_spec::kind::wait) {
-        co_await wait_for([&] { return over(); }, deadline_);
+        co_await wait_for([&] { return over() || client_proceeded_for_good(); }, deadline_);
       }
       if (!o_.peer_closed() && !in_.failed() && !o_.close_sent) {
         const std::uint16_t code =
             c_.finish.what == cases::finish_spec::kind::close ? c_.finish.code : 1000;
         enqueue(out_.close_frame(code, c_.finish.reason));
+        if (!o_.close_sent && c_.close.informational) {
+          // Our close lands inside a frame the peer is still reading (a declared length we did
+          // not fill, or bytes it cannot parse): to the peer it is no close, so no closing
+          // handshake can follow, and the close is only reported. Our bytes out, then we drop
+          // the connection instead of waiting the close timeout for nothing.
+          co_await wait_for([&] { return written_ >= queued_ || write_failed_ || over(); },
+                            clock::now() + opt_.close_timeout);
+          co_return;
+        }
       }
     }
     if (server_) {
@@ -576,9 +595,34 @@ class session {
     if (o_.close_sent && !o_.close_received && !o_.peer_closed_tcp) o_.close_reply_missing = true;
     if (o_.close_sent && o_.close_received && !o_.peer_closed_tcp) {
       co_await wait_for([&] { return o_.peer_closed_tcp; },
-                        std::min(close_until, clock::now() + milliseconds(25)));
+                        std::min(close_until, clock::now() + tcp_close_grace()));
     }
     if (o_.close_sent && o_.close_received && o_.peer_closed_tcp) o_.client_closed_tcp_first = true;
+  }
+
+  // As the server after a handshake response the case changed, `wait` gives the client time to
+  // fail the connection. Once the client has sent a frame its action is "proceeded" for good
+  // (run_server); when every outcome is judged on that action alone (no events compared) and the
+  // close is only reported, nothing the client does later changes the verdict.
+  bool client_proceeded_for_good() const {
+    if (!server_ || !c_.handshake.response.given || !o_.client_sent_frames) return false;
+    if (!c_.close.informational || c_.outcomes.empty()) return false;
+    return std::all_of(c_.outcomes.begin(), c_.outcomes.end(), [](const cases::outcome& out) {
+      return !out.client_actions.empty() && !out.events && !out.echo;
+    });
+  }
+
+  // After the closing handshake, how long a client has to show that it closes TCP before the
+  // server (§7.1.1) before we close it. A client that does so closes right after handling the
+  // last close frame, so its FIN follows within about the time it took to answer our last write
+  // with its close (one pass through its event loop and one round trip). We wait 8 times that,
+  // at least 5 ms (a client preempted between its close frame and its FIN on a loaded machine)
+  // and at most 25 ms (also when we wrote nothing before its close).
+  clock::duration tcp_close_grace() const {
+    constexpr auto most = milliseconds(25);
+    if (close_reaction_us_ < 0) return most;
+    const auto grace = std::chrono::microseconds(8 * close_reaction_us_);
+    return std::clamp<clock::duration>(grace, milliseconds(5), most);
   }
 
   net::awaitable<void> stop() {
@@ -618,6 +662,10 @@ class session {
   bool io_started_ = false;
   bool reader_done_ = false;
   bool writer_done_ = false;
+  std::int64_t last_write_us_ = -1;  // when our last write started (its bytes leave at once)
+  // From the start of our last write to the peer's close frame: the peer's reaction time plus
+  // our own scheduling (more when a long write was still on its way); -1: nothing written.
+  std::int64_t close_reaction_us_ = -1;
   std::size_t step_index_ = 0;
   bool server_ = false;
   bool closed_first_ = false;  // the peer closed TCP before we sent a close frame
