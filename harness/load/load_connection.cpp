@@ -84,8 +84,18 @@ load_connection::load_connection(load_worker& worker, std::size_t id)
 load_connection::~load_connection() = default;
 
 std::uint64_t load_connection::outstanding() const {
-  if (w_.options_.send_only || idle_ || !st_) return 0;
+  // Nothing more comes back once the read side is over.
+  if (failed_ || peer_gone_ || finished_) return 0;
+  if (w_.options_.model == load_model::idle) return ping_unanswered_ ? 1 : 0;
+  if (w_.options_.send_only || !st_) return 0;
   return st_->verifier.outstanding(st_->sent);
+}
+
+void load_connection::count_unanswered_ping() {
+  // A server may answer only the latest of several pings (RFC 6455 §5.5.3), so only the last
+  // one is owed a pong.
+  if (ping_unanswered_) w_.stats_.error(error_kind::lost);
+  ping_unanswered_ = false;
 }
 
 void load_connection::wake() {
@@ -427,7 +437,10 @@ asio::awaitable<void> load_connection::write_loop() {
     if (now >= w_.end_) {
       // Sending is over; answer pings until the worker says the drain is over.
       if (s.wlen == 0 && !s.pong_due) {
-        if (w_.drained_) break;
+        if (w_.drained_) {
+          count_unanswered_ping();
+          break;
+        }
         co_await wait_until(w_.end_ + o.drain);
         continue;
       }
@@ -441,6 +454,7 @@ asio::awaitable<void> load_connection::write_loop() {
         for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(t >> (8 * i));
       });
       stats.pings_sent.add();
+      ping_unanswered_ = true;
       next_ping_ += o.ping_interval;
       if (next_ping_ <= now) next_ping_ = now + o.ping_interval;  // fell behind: no burst
     }
@@ -637,6 +651,7 @@ void load_connection::on_control(std::uint8_t opcode) {
     wake();
   } else if (opcode == wire::opcode::pong) {
     stats.pongs_received.add();
+    ping_unanswered_ = false;
     if (s.control_size == 8) {
       std::uint64_t t = 0;
       for (int i = 7; i >= 0; --i) t = (t << 8) | s.control[static_cast<std::size_t>(i)];
@@ -672,6 +687,7 @@ bool load_connection::ping(clock::time_point now) {
     payload[i] = static_cast<std::uint8_t>(t >> (8 * i));
   }
   w_.stats_.pings_sent.add();
+  ping_unanswered_ = true;
   send_control(wire::opcode::ping, payload);
   const auto interval = w_.options_.ping_interval;
   next_ping_ += interval;
@@ -742,6 +758,7 @@ void load_connection::idle_step() {
   if (failed_ || peer_gone_) {
     idle_finish();
   } else if (w_.drained_ && !closing_) {
+    count_unanswered_ping();
     // Close politely: a close frame, then the peer's answer ends it (or the close wait does).
     closing_ = true;
     const std::uint8_t code[2] = {0x03, 0xE8};  // 1000 normal closure
@@ -750,7 +767,13 @@ void load_connection::idle_step() {
 }
 
 void load_connection::close_wait_over() {
-  if (idle_) idle_finish();
+  if (idle_) {
+    idle_finish();
+  } else if (!finished_) {
+    // Its own close wait is over too, or its writer still waits for room that a stalled peer
+    // never makes: closing the socket ends the wait.
+    abort();
+  }
 }
 
 void load_connection::idle_finish() {

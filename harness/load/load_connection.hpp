@@ -52,12 +52,13 @@ class load_connection {
   // Closes the socket at once, also one still connecting or in its TLS handshake; pending
   // reads and writes end.
   void abort();
-  // The drain has been over for the close wait: an idle connection still waiting for the
-  // answer to its close gives up.
+  // The drain has been over for the close wait: a connection still waiting for the answer to
+  // its close, or for room to write, gives up.
   void close_wait_over();
   // The opening handshake is done.
   bool up() const { return up_; }
-  // Messages sent and not back yet (none are awaited with --send-only).
+  // Messages sent and not back yet (none are awaited with --send-only); idle: 1 while the last
+  // ping has no pong.
   std::uint64_t outstanding() const;
   bool finished() const { return finished_; }
   // Idle: sends the ping due at `now`; false once the connection no longer pings.
@@ -94,6 +95,8 @@ class load_connection {
   void on_message(std::span<const std::uint8_t> payload, std::uint8_t opcode);
   void on_control(std::uint8_t opcode);
   void fail(error_kind kind);
+  // Idle, at the end of the drain: a last ping without a pong counts as lost.
+  void count_unanswered_ping();
   void fail_opening(error_kind kind);
   void failed_io(const boost::system::error_code& ec);
 
@@ -131,6 +134,7 @@ class load_connection {
   bool peer_gone_ = false;  // the read side ended
   bool failed_ = false;
   bool finished_ = false;
+  bool ping_unanswered_ = false;  // idle: the last ping has no pong yet
 };
 
 }  // namespace wsprobe::load

@@ -175,7 +175,7 @@ asio::awaitable<void> load_worker::supervise() {
       }
     }
     if (drained_ && !close_wait_over_ && now >= drained_at_ + load_connection::close_wait) {
-      // Idle connections whose peer did not answer their close in time.
+      // Connections whose peer did not answer their close in time, or whose writer is stuck.
       close_wait_over_ = true;
       for (auto& c : connections_) c->close_wait_over();
     }
