@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# `wsprobe load` against a server that misbehaves (tests/peers/hostile_ws_server.py):
+# - trickle: every frame the server sends arrives one byte per segment (headers always, payload
+#   too unless --chunk), echoes of 32 B to 64 KiB in two fragments, and the server pings too:
+#   idle, closed-loop, open-loop and 64-bit-length runs have no error, every echo checks, every
+#   ping gets its pong and the server's pings are answered with their payload;
+# - stall: half the connections stop reading and writing mid-run (a writer left waiting for room
+#   in a full socket buffer too): lost echoes / unanswered pings are counted, the others go on;
+# - close-mid-run: close frame 1001, FIN, reset on half the connections: closed_by_server each;
+# - garbage: bytes that cannot be a frame on half the connections: protocol_error each.
+# Every run must end on time (duration + drain + close wait + slack), exit 1 when errors were
+# counted (0 otherwise) and write load.json and load.html.
+set -euo pipefail
+
+: "${WSPROBE:?path to the wsprobe binary}"
+SRC="${WSPROBE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
+TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
+mkdir -p "$TMP"
+PY=/usr/bin/python3
+SERVER="$SRC/tests/peers/hostile_ws_server.py"
+
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+# start_server NAME ARGS...: the hostile server on port 0; sets server_pid and url.
+start_server() {
+  local name="$1"
+  shift
+  "$PY" "$SERVER" --lifetime 30 "$@" >"$TMP/$name.server.out" 2>"$TMP/$name.server.err" &
+  server_pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url="$(sed -n 's/^listening on //p' "$TMP/$name.server.out" | head -n1)"
+    [[ -n "$url" ]] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "FAIL: hostile_ws_server.py $* did not start" >&2
+  cat "$TMP/$name.server.err" >&2
+  return 1
+}
+
+# stop_server NAME: SIGTERM makes the server print its counts (`stats {json}`) and exit.
+stop_server() {
+  local name="$1"
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+  sed -n 's/^stats //p' "$TMP/$name.server.out" >"$TMP/$name.server.json"
+  if [[ ! -s "$TMP/$name.server.json" ]]; then
+    echo "FAIL: $name: the server printed no stats" >&2
+    cat "$TMP/$name.server.err" >&2
+    return 1
+  fi
+}
+
+# run_load NAME EXPECTED_RC DURATION ARGS...: `wsprobe load --duration DURATION ARGS` must exit
+# with EXPECTED_RC, end within DURATION + 1 s of drain + 0.25 s of close wait + ~1 s of slack
+# (a writer stuck until the hard stop takes 2 s more), and write load.json and load.html.
+run_load() {
+  local name="$1" expected_rc="$2" duration="$3"
+  shift 3
+  local started ended rc=0
+  started=$(date +%s.%N)
+  timeout 60 "$WSPROBE" load "$url" --duration "$duration" "$@" --threads 2 \
+    --report-dir "$TMP/$name" >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
+  ended=$(date +%s.%N)
+  elapsed=$("$PY" -c "print(round($ended - $started, 2))")
+  if [[ "$rc" != "$expected_rc" ]]; then
+    echo "FAIL: $name: exit code $rc, expected $expected_rc" >&2
+    cat "$TMP/$name.err" >&2
+    return 1
+  fi
+  if ! "$PY" -c "import sys; sys.exit(0 if $elapsed <= $duration + 2.2 else 1)"; then
+    echo "FAIL: $name took $elapsed s, more than $duration + 2.2 s" >&2
+    return 1
+  fi
+  for f in load.json load.html; do
+    [[ -s "$TMP/$name/$f" ]] || { echo "FAIL: $name wrote no $f" >&2; return 1; }
+  done
+}
+
+# check NAME PYTHON-EXPRESSIONS...: each expression, over s (the summary), e (its errors),
+# r (the report) and srv (the server's counts), is true. Prints the run's figures.
+check() {
+  local name="$1"
+  shift
+  "$PY" - "$TMP/$name/load.json" "$TMP/$name.server.json" "$name" "$elapsed" "$@" <<'PYEOF'
+import json, sys
+path, server_path, name, elapsed, checks = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+r = json.load(open(path))
+srv = json.load(open(server_path))
+s = r["summary"]
+e = s["errors"]
+assert r["schema"] == "wsprobe-load/1", r["schema"]
+env = {"r": r, "s": s, "e": e, "srv": srv, "others_zero": lambda *kinds: all(
+    n == 0 for k, n in e.items() if k not in kinds)}
+bad = [c for c in checks if not eval(c, env)]
+errors = {k: n for k, n in e.items() if n}
+print(f"{name}: {elapsed} s, {s['connections']} up, sent {s['messages_sent']}, "
+      f"received {s['messages_received']}, pings {s['pings_sent']}, pongs {s['pongs_received']}, "
+      f"errors {errors}; server {srv}")
+if bad:
+    print(f"FAIL: {name}: " + "; ".join(bad), file=sys.stderr)
+    print(json.dumps(s, indent=1), file=sys.stderr)
+    sys.exit(1)
+PYEOF
+}
+
+NO_ERRORS='all(n == 0 for n in e.values())'
+# The server's pings were answered with their own payload; one may still be on its way when
+# the client closes.
+SERVER_PINGS_OK='srv["server_pongs_bad"] == 0 and srv["most_unanswered"] <= 1 and srv["server_pings_sent"] > 0 and srv["server_pongs_ok"] >= srv["server_pings_sent"] - s["connections"]'
+
+# 1. trickle: frames split over many reads decode and check.
+start_server trickle-idle --mode trickle --ping-every 0.15
+run_load trickle-idle 0 2 --connections 4 --idle --ping-interval 0.2
+stop_server trickle-idle
+check trickle-idle "$NO_ERRORS" 's["connections"] == 4' 's["pings_sent"] >= 28' \
+  's["pongs_received"] == s["pings_sent"] == srv["pings_received"]' \
+  'sum(n for _, n in r["histograms"]["ping_us"]) == s["pongs_received"]' \
+  '0 < s["ping_us"]["max"] < 1000000' 'srv["server_pings_sent"] >= 32' "$SERVER_PINGS_OK" 'srv["closes_received"] == 4'
+
+start_server trickle-closed --mode trickle --ping-every 0.15
+run_load trickle-closed 0 2 --connections 4 --in-flight 2 --text --size-dist 16:300
+stop_server trickle-closed
+check trickle-closed "$NO_ERRORS" 's["messages_sent"] > 40' \
+  's["messages_received"] == s["messages_sent"] == srv["messages_echoed"]' "$SERVER_PINGS_OK"
+
+start_server trickle-open --mode trickle --ping-every 0.15
+run_load trickle-open 0 2 --connections 4 --rate 40 --size 100
+stop_server trickle-open
+check trickle-open "$NO_ERRORS" 's["messages_sent"] >= 76' \
+  's["messages_received"] == s["messages_sent"] == srv["messages_echoed"]' "$SERVER_PINGS_OK"
+
+# Whole frames with a 64-bit length, header bytes one by one, payload 4093 bytes at a time.
+start_server trickle-big --mode trickle --chunk 4093 --ping-every 0.15
+run_load trickle-big 0 1.5 --connections 2 --in-flight 1 --size-dist 65536:70000
+stop_server trickle-big
+check trickle-big "$NO_ERRORS" 's["messages_sent"] > 10' \
+  's["messages_received"] == s["messages_sent"] == srv["messages_echoed"]' "$SERVER_PINGS_OK"
+
+# 2. stall: every other connection stops reading and writing 0.5 s after its handshake.
+# 128-KiB messages fill the stalled connections' socket buffers: their writers wait for room
+# until the close wait after the drain gives up on them.
+start_server stall-open --mode stall --every 2 --after 0.5
+run_load stall-open 1 2 --connections 4 --rate 200 --size 131072
+stop_server stall-open
+check stall-open 'srv["misbehaved"] == 2' 's["connections"] == 4' 'e["lost"] > 0' \
+  'others_zero("lost")' 's["messages_received"] + e["lost"] == s["messages_sent"]' \
+  's["messages_received"] >= 0.9 * 2 * 50 * 2'
+
+start_server stall-closed --mode stall --every 2 --after 0.5
+run_load stall-closed 1 2 --connections 4 --in-flight 4
+stop_server stall-closed
+check stall-closed 'srv["misbehaved"] == 2' 'e["lost"] == 2 * 4' \
+  'others_zero("lost")' 's["messages_received"] + e["lost"] == s["messages_sent"]' \
+  's["messages_received"] > 100'
+
+# Idle: a stalled connection's last ping gets no pong: one lost each.
+start_server stall-idle --mode stall --every 2 --after 0.5
+run_load stall-idle 1 2 --connections 6 --idle --ping-interval 0.2
+stop_server stall-idle
+check stall-idle 'srv["misbehaved"] == 3' 'e["lost"] == 3' 'others_zero("lost")' \
+  's["pongs_received"] == srv["pongs_sent"]' 's["pongs_received"] >= s["pings_sent"] // 2' \
+  's["pongs_received"] < s["pings_sent"]'
+
+# 3. close-mid-run: close frame 1001, FIN without a close frame, reset: one on each of three
+# connections out of six, 0.8 s in; the other three keep going.
+start_server close-open --mode close-mid-run --every 2 --after 0.8
+run_load close-open 1 2 --connections 6 --rate 600
+stop_server close-open
+check close-open 'srv["misbehaved"] == 3' 'e["closed_by_server"] == 3' \
+  'others_zero("closed_by_server", "lost")' 's["messages_received"] >= 0.9 * 3 * 100 * 2' \
+  's["messages_received"] + e["lost"] == s["messages_sent"]'
+
+start_server close-idle --mode close-mid-run --every 2 --after 0.8
+run_load close-idle 1 2 --connections 6 --idle --ping-interval 0.2
+stop_server close-idle
+check close-idle 'srv["misbehaved"] == 3' 'e["closed_by_server"] == 3' \
+  'others_zero("closed_by_server")' 's["pings_sent"] - 3 <= s["pongs_received"] <= s["pings_sent"]' 's["pongs_received"] >= 6 * 3'
+
+# 4. garbage: five kinds of invalid frame, one on each of five connections out of ten.
+start_server garbage-open --mode garbage --every 2 --after 0.8
+run_load garbage-open 1 2 --connections 10 --rate 1000
+stop_server garbage-open
+check garbage-open 'srv["misbehaved"] == 5' 'e["protocol_error"] == 5' \
+  'others_zero("protocol_error", "lost")' 's["messages_received"] >= 0.9 * 5 * 100 * 2' \
+  's["messages_received"] + e["lost"] == s["messages_sent"]'
+
+start_server garbage-idle --mode garbage --every 2 --after 0.8
+run_load garbage-idle 1 2 --connections 10 --idle --ping-interval 0.2
+stop_server garbage-idle
+check garbage-idle 'srv["misbehaved"] == 5' 'e["protocol_error"] == 5' \
+  'others_zero("protocol_error")' 's["pings_sent"] - 5 <= s["pongs_received"] <= s["pings_sent"]' 's["pongs_received"] >= 10 * 3'
+
+echo "load_hostile_server: all checks passed"
