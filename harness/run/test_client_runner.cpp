@@ -18,6 +18,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -132,6 +133,16 @@ std::string tail_of_file(const std::string& path, std::size_t max) {
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (all.size() > max) all.erase(0, all.size() - max);
   return all;
+}
+
+// The same bytes again (a full suite's report is megabytes: not serialized twice), through a
+// temporary file renamed into place, as report::write_file_atomically does.
+void copy_file_atomically(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::filesystem::create_directories(to.parent_path());
+  std::filesystem::path tmp = to;
+  tmp += ".tmp." + std::to_string(::getpid());
+  std::filesystem::copy_file(from, tmp, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::rename(tmp, to);
 }
 
 class client_runner {
@@ -398,7 +409,8 @@ class client_runner {
     rep.duration_ms = std::chrono::duration_cast<milliseconds>(clock::now() - st.started).count();
     for (const auto& [i, r] : st.results) rep.results.push_back(r);
     rep.not_run = cases_.size() - rep.results.size();
-    result_.written.push_back(report::write_json_report(rep, opt_.report_dir));
+    const std::filesystem::path written = report::write_json_report(rep, opt_.report_dir);
+    result_.written.push_back(written);
     // Every agent's report also stays in its own folder, so several agents can be compared.
     std::string safe;
     for (char ch : agent)
@@ -406,7 +418,7 @@ class client_runner {
                   ? ch
                   : '_';
     if (safe.empty() || safe == "." || safe == "..") safe = "agent";
-    report::write_json_report(rep, opt_.report_dir / "agents" / safe);
+    copy_file_atomically(written, opt_.report_dir / "agents" / safe / "index.json");
     std::erase_if(result_.reports, [&](const report::run_report& x) { return x.agent == agent; });
     result_.reports.push_back(std::move(rep));
   }
