@@ -14,37 +14,9 @@ std::string render_load_html(const nlohmann::json& load_json) {
   using json = nlohmann::json;
   const std::string data = report::escape_json_for_script(
       load_json.dump(-1, ' ', false, json::error_handler_t::replace));
-  std::string out;
-  out.reserve(html_assets::load_html.size() + html_assets::load_css.size() +
-              html_assets::load_js.size() + data.size());
-  // One pass over the template; inserted text is never rescanned, so data that happens to spell
-  // a placeholder stays as it is.
-  const std::string_view tpl = html_assets::load_html;
-  std::size_t pos = 0;
-  while (pos < tpl.size()) {
-    const std::size_t open = tpl.find("@@", pos);
-    if (open == std::string_view::npos) break;
-    const std::size_t close = tpl.find("@@", open + 2);
-    if (close == std::string_view::npos) break;
-    const std::string_view name = tpl.substr(open + 2, close - open - 2);
-    std::string_view value;
-    if (name == "CSS") {
-      value = html_assets::load_css;
-    } else if (name == "JS") {
-      value = html_assets::load_js;
-    } else if (name == "DATA") {
-      value = data;
-    } else {
-      out.append(tpl.substr(pos, open + 2 - pos));
-      pos = open + 2;
-      continue;
-    }
-    out.append(tpl.substr(pos, open - pos));
-    out.append(value);
-    pos = close + 2;
-  }
-  out.append(tpl.substr(pos));
-  return out;
+  return report::fill_html_template(
+      html_assets::load_html,
+      {{"CSS", html_assets::load_css}, {"JS", html_assets::load_js}, {"DATA", data}});
 }
 
 std::filesystem::path write_load_html(const nlohmann::json& load_json,

@@ -1,5 +1,6 @@
 #include "harness/report/html_report.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <system_error>
 
@@ -68,16 +69,13 @@ std::string escape_json_for_script(std::string_view json_text) {
   return out;
 }
 
-std::string render_html_report(const ojson& report) {
-  const std::string data =
-      escape_json_for_script(report.dump(-1, ' ', false, ojson::error_handler_t::replace));
-  const std::string title = escape_html(page_title(report));
+std::string fill_html_template(
+    std::string_view tpl,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+  std::size_t size = tpl.size();
+  for (const auto& [name, value] : values) size += value.size();
   std::string out;
-  out.reserve(html_assets::template_html.size() + html_assets::report_css.size() +
-              html_assets::report_js.size() + data.size() + title.size());
-  // Substitutes the placeholders of the template in one pass; inserted text is never rescanned,
-  // so a payload that happens to spell a placeholder stays as it is.
-  const std::string_view tpl = html_assets::template_html;
+  out.reserve(size);
   std::size_t pos = 0;
   while (pos < tpl.size()) {
     const std::size_t open = tpl.find("@@", pos);
@@ -85,27 +83,30 @@ std::string render_html_report(const ojson& report) {
     const std::size_t close = tpl.find("@@", open + 2);
     if (close == std::string_view::npos) break;
     const std::string_view name = tpl.substr(open + 2, close - open - 2);
-    std::string_view value;
-    if (name == "TITLE") {
-      value = title;
-    } else if (name == "CSS") {
-      value = html_assets::report_css;
-    } else if (name == "JS") {
-      value = html_assets::report_js;
-    } else if (name == "DATA") {
-      value = data;
-    } else {
+    const auto* found = std::find_if(values.begin(), values.end(),
+                                     [&](const auto& entry) { return entry.first == name; });
+    if (found == values.end()) {
       // Not a placeholder: keep the first "@@" and continue after it.
       out.append(tpl.substr(pos, open + 2 - pos));
       pos = open + 2;
       continue;
     }
     out.append(tpl.substr(pos, open - pos));
-    out.append(value);
+    out.append(found->second);
     pos = close + 2;
   }
   out.append(tpl.substr(pos));
   return out;
+}
+
+std::string render_html_report(const ojson& report) {
+  const std::string data =
+      escape_json_for_script(report.dump(-1, ' ', false, ojson::error_handler_t::replace));
+  const std::string title = escape_html(page_title(report));
+  return fill_html_template(html_assets::template_html, {{"TITLE", title},
+                                                         {"CSS", html_assets::report_css},
+                                                         {"JS", html_assets::report_js},
+                                                         {"DATA", data}});
 }
 
 std::filesystem::path write_html_report(const ojson& report, const std::filesystem::path& dir) {

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "harness/report/result.hpp"
 
@@ -17,6 +19,13 @@ namespace wsprobe::report {
 // neither "</script" nor "<!--" in a payload can end or confuse the block). Still valid JSON
 // that parses to the same value.
 std::string escape_json_for_script(std::string_view json_text);
+
+// `tpl` with every @@NAME@@ whose NAME is in `values` replaced by its text, in one pass: inserted
+// text is never rescanned, so data that happens to spell a placeholder stays as it is, and an
+// @@…@@ that names nothing is kept. Shared by the conformance and the load pages.
+std::string fill_html_template(
+    std::string_view tpl,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> values);
 
 // The page for a report document: a single run's index.json or a merged one (merge.hpp).
 std::string render_html_report(const nlohmann::ordered_json& report);
