@@ -441,7 +441,6 @@ TEST(JunitReport, SkippedCasesFollowExcludeAndTransport) {
   EXPECT_EQ(only_close[0].id, "close.b");
 }
 
-
 TEST(JunitReport, UnreachableTargetIsOneConnectError) {
   const std::string xml =
       junit_target_error_xml("test-server", "ws://127.0.0.1:9/", "cannot reach <127.0.0.1:9> & co");
