@@ -7,29 +7,7 @@
 # prints it for two finished runs.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
-tmp=$WSPROBE_TEST_TMP
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-# start_server NAME ARGS...: `wsprobe serve --impl wsprobe ARGS` on a free port; sets $url.
-start_server() {
-  local name=$1; shift
-  "$WSPROBE" serve --impl wsprobe --listen 127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=($!)
-  url=""
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$tmp/$name.out")
-    [ -n "$url" ] && return 0
-    sleep 0.05
-  done
-  fail "$name did not start: $(cat "$tmp/$name.err")"
-}
+. "$(dirname "$0")/lib.sh"
 
 # run NAME URL ARGS...: test-server on a few areas; sets $rc, stdout in $tmp/NAME.stdout.
 run() {
@@ -40,9 +18,9 @@ run() {
     --report-dir "$tmp/$name" "$@" >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" || rc=$?
 }
 
-start_server no-pong --fault no-pong
+start_serve no-pong --impl wsprobe --fault no-pong
 no_pong=$url
-start_server two-faults --fault no-pong --fault binary-as-text
+start_serve two-faults --impl wsprobe --fault no-pong --fault binary-as-text
 two_faults=$url
 
 run base "$no_pong"
@@ -84,7 +62,7 @@ rc=0
 [ "$rc" -eq 0 ] || fail "report diff base same: exit $rc, expected 0"
 
 # The fixed server (no fault) against the baseline: newly passing, exit 0.
-start_server fixed
+start_serve fixed --impl wsprobe
 run fixed "$url" --baseline "$tmp/base/index.json"
 [ "$rc" -eq 0 ] || fail "fixed server with baseline: exit $rc"
 grep -q '^NEWLY PASSING pingpong\.' "$tmp/fixed.stdout" || fail "newly passing cases not listed"

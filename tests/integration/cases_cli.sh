@@ -3,10 +3,7 @@
 # shipped cases validate; --list --cases GLOB filters.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 
 head='"title": "t", "rfc": ["6455#5.2"], "expect": {"OK": []}'
 

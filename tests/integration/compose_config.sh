@@ -6,11 +6,8 @@
 # runs exactly scripts/setup.sh and scripts/build.sh, the steps of a bare machine.
 set -euo pipefail
 : "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 command -v docker-compose >/dev/null || fail "docker-compose is missing (scripts/setup.sh installs it)"
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
 src=$WSPROBE_SOURCE_DIR
 compose=(docker-compose --project-directory "$src" -f "$src/docker-compose.yml")
 

@@ -7,26 +7,10 @@
 # same run.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 $py -c 'import junitparser' 2>/dev/null || fail "python3-junitparser is missing (scripts/setup.sh installs it)"
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
-tmp=$WSPROBE_TEST_TMP
 
-server_pid=""
-cleanup() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; }
-trap cleanup EXIT
-
-"$WSPROBE" serve --impl wsprobe --listen 127.0.0.1:0 --fault no-pong >"$tmp/serve.out" 2>"$tmp/serve.err" &
-server_pid=$!
-url=""
-for _ in $(seq 100); do
-  url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$tmp/serve.out")
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-[ -n "$url" ] || fail "server did not start: $(cat "$tmp/serve.err")"
+start_serve serve --impl wsprobe --fault no-pong
 
 rc=0
 "$WSPROBE" test-server "$url" --cases-dir "$WSPROBE_SOURCE_DIR/cases" --report-dir "$tmp/report" \

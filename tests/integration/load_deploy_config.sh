@@ -7,15 +7,11 @@
 # gives four replicas started at once the indices 0..3, one each, and refuses a fifth.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}"
-TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
-rm -rf "$TMP"
-mkdir -p "$TMP"
+. "$(dirname "$0")/lib.sh"
 src=$WSPROBE_SOURCE_DIR
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$WSPROBE" load --help >"$TMP/load-help.txt"
-"$PY" - "$src/deploy/k8s" "$TMP/load-help.txt" <<'PYEOF' || fail "deploy/k8s manifests"
+"$WSPROBE" load --help >"$tmp/load-help.txt"
+"$py" - "$src/deploy/k8s" "$tmp/load-help.txt" <<'PYEOF' || fail "deploy/k8s manifests"
 import os, re, sys, yaml
 k8s, help_text = sys.argv[1], open(sys.argv[2]).read()
 docs = [d for d in yaml.safe_load_all(open(os.path.join(k8s, "load-job.yaml"))) if d]
@@ -55,12 +51,12 @@ assert merge["spec"]["template"]["spec"]["volumes"] == pod["volumes"]
 PYEOF
 
 compose=(docker-compose -f "$src/deploy/load/docker-compose.yml")
-START_AT=2026-12-03T10:00:00Z "${compose[@]}" config >"$TMP/compose.yml" 2>"$TMP/compose.err" \
-  || { cat "$TMP/compose.err"; fail "docker-compose config rejects deploy/load/docker-compose.yml"; }
+START_AT=2026-12-03T10:00:00Z "${compose[@]}" config >"$tmp/compose.yml" 2>"$tmp/compose.err" \
+  || { cat "$tmp/compose.err"; fail "docker-compose config rejects deploy/load/docker-compose.yml"; }
 if env -u START_AT "${compose[@]}" config >/dev/null 2>&1; then
   fail "deploy/load/docker-compose.yml runs without START_AT"
 fi
-"$PY" - "$TMP/compose.yml" "$src" <<'PYEOF' || fail "deploy/load/docker-compose.yml services"
+"$py" - "$tmp/compose.yml" "$src" <<'PYEOF' || fail "deploy/load/docker-compose.yml services"
 import os, sys, yaml
 cfg, src = yaml.safe_load(open(sys.argv[1])), sys.argv[2]
 s = cfg["services"]
@@ -75,26 +71,26 @@ assert load["build"]["dockerfile"] == "deploy/Dockerfile"
 PYEOF
 
 # shard-entry.sh with a stand-in for wsprobe that records its arguments.
-cat >"$TMP/fake-wsprobe" <<'EOF'
+cat >"$tmp/fake-wsprobe" <<'EOF'
 #!/bin/sh
 printf '%s\n' "$*" >"$FAKE_OUT.$$"
 EOF
-chmod +x "$TMP/fake-wsprobe"
+chmod +x "$tmp/fake-wsprobe"
 entry_pids=()
-for k in 1 2 3 4; do
-  REPORTS="$TMP/reports" SHARDS=4 START_AT=2026-12-03T10:00:00Z TARGET_URL=ws://t:1/ \
-    LOAD_ARGS="--connections 8 --rate 100" WSPROBE="$TMP/fake-wsprobe" FAKE_OUT="$TMP/run" \
-    "$src/deploy/load/shard-entry.sh" 2>/dev/null &
+for _ in 1 2 3 4; do
+  start env REPORTS="$tmp/reports" SHARDS=4 START_AT=2026-12-03T10:00:00Z TARGET_URL=ws://t:1/ \
+    LOAD_ARGS="--connections 8 --rate 100" WSPROBE="$tmp/fake-wsprobe" FAKE_OUT="$tmp/run" \
+    "$src/deploy/load/shard-entry.sh" 2>/dev/null
   entry_pids+=($!)
 done
 for pid in "${entry_pids[@]}"; do wait "$pid" || fail "shard-entry.sh failed"; done
-shards=$(cat "$TMP"/run.* | sed -n 's/.*--shard \([0-9]*\/4\).*/\1/p' | sort | tr '\n' ' ')
+shards=$(cat "$tmp"/run.* | sed -n 's/.*--shard \([0-9]*\/4\).*/\1/p' | sort | tr '\n' ' ')
 [[ "$shards" == "0/4 1/4 2/4 3/4 " ]] || fail "shard-entry.sh gave shards: $shards"
-grep -q -- "--start-at 2026-12-03T10:00:00Z --report-dir $TMP/reports/shard-0 --connections 8 --rate 100" \
-  "$TMP"/run.* || fail "shard-entry.sh arguments: $(cat "$TMP"/run.*)"
+grep -q -- "--start-at 2026-12-03T10:00:00Z --report-dir $tmp/reports/shard-0 --connections 8 --rate 100" \
+  "$tmp"/run.* || fail "shard-entry.sh arguments: $(cat "$tmp"/run.*)"
 rc=0
-REPORTS="$TMP/reports" SHARDS=4 START_AT=2026-12-03T10:00:00Z TARGET_URL=ws://t:1/ \
-  WSPROBE="$TMP/fake-wsprobe" FAKE_OUT="$TMP/run" "$src/deploy/load/shard-entry.sh" 2>/dev/null \
+REPORTS="$tmp/reports" SHARDS=4 START_AT=2026-12-03T10:00:00Z TARGET_URL=ws://t:1/ \
+  WSPROBE="$tmp/fake-wsprobe" FAKE_OUT="$tmp/run" "$src/deploy/load/shard-entry.sh" 2>/dev/null \
   || rc=$?
 [[ $rc -eq 2 ]] || fail "a fifth replica of four shards exited $rc, not 2"
 echo "ok: k8s Indexed Job and merge Job, compose file and shard-entry.sh agree with wsprobe load"

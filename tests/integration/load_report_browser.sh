@@ -7,29 +7,13 @@
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
 here="$WSPROBE_SOURCE_DIR/tests/integration"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing (scripts/setup.sh installs it)"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 NODE_PATH=$(bash "$here/browser/install_playwright_core.sh")
 export NODE_PATH
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-"$WSPROBE" serve --impl wsprobe --listen 127.0.0.1:0 >"$WSPROBE_TEST_TMP/serve.out" \
-  2>"$WSPROBE_TEST_TMP/serve.err" &
-pids+=($!)
-url=
-for _ in $(seq 100); do
-  url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$WSPROBE_TEST_TMP/serve.out")
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-[ -n "$url" ] || fail "serve did not start: $(cat "$WSPROBE_TEST_TMP/serve.err")"
+start_serve serve --impl wsprobe
 
 # A few seconds of real load: a warm-up to shade, a ramp, varying sizes.
 out="$WSPROBE_TEST_TMP/run"
@@ -42,8 +26,7 @@ node "$here/browser/load_check.js" "$out/load.html" "$out/load.json" \
   "$WSPROBE_TEST_TMP/load-report.png"
 
 # Nothing listens: exit 2, and the page (no connection, no series, empty histograms) still opens.
-kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
-pids=()
+stop "$pid" || true
 rc=0
 "$WSPROBE" load "$url" --connections 2 --duration 1 --report-dir "$WSPROBE_TEST_TMP/none" \
   --quiet 2>/dev/null || rc=$?

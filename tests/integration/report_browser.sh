@@ -6,7 +6,6 @@
 # synthetic 1,000-case × 10-agent merged report that is ready and filters within the budget. Screenshots go to $WSPROBE_TEST_TMP.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
 here="$WSPROBE_SOURCE_DIR/tests/integration"
 # Budgets (best of three loads, performance.now() in the page): the page's own work (build and
 # first paint) and a filter within 2 s; navigation start to first paint, which includes the
@@ -14,39 +13,18 @@ here="$WSPROBE_SOURCE_DIR/tests/integration"
 # test running beside it).
 budget_ms=${WSPROBE_REPORT_BUDGET_MS:-2000}
 open_budget_ms=${WSPROBE_REPORT_OPEN_BUDGET_MS:-2000}
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing (scripts/setup.sh installs it)"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 NODE_PATH=$(bash "$here/browser/install_playwright_core.sh")
 export NODE_PATH
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-# start_server NAME ARGS...: starts `wsprobe serve ARGS` on a free port; sets $url.
-start_server() {
-  local name=$1; shift
-  local out="$WSPROBE_TEST_TMP/$name.out"
-  "$WSPROBE" serve --listen 127.0.0.1:0 "$@" >"$out" 2>"$WSPROBE_TEST_TMP/$name.err" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$out")
-    [ -n "$url" ] && return 0
-    sleep 0.05
-  done
-  fail "$name did not start: $(cat "$WSPROBE_TEST_TMP/$name.err")"
-}
 
 # run_agent NAME EXPECTED_EXITS SERVE_ARGS...: the whole suite against one server; its exit code
 # must be one of EXPECTED_EXITS ("1", "0|1"). The reference servers' own verdicts are checked by
 # test_server_reference.sh; here they only have to give a report.
 run_agent() {
   local name=$1 want=$2; shift 2
-  start_server "$name" "$@"
+  start_serve "$name" "$@"
   local rc=0
   "$WSPROBE" test-server "$url" --agent "$name" --report-dir "$WSPROBE_TEST_TMP/$name" \
     --cases-dir "$WSPROBE_SOURCE_DIR/cases" --quiet --jobs 4 || rc=$?
@@ -93,7 +71,7 @@ node "$here/browser/report_check.js" failures "$WSPROBE_TEST_TMP/no-pong/index.h
 
 # A run compared with a baseline shows the comparison: the ping cases against a server without
 # pongs, with the strict server's run as the baseline, regress.
-start_server no-pong-again --impl wsprobe --fault no-pong
+start_serve no-pong-again --impl wsprobe --fault no-pong
 rc=0
 "$WSPROBE" test-server "$url" --agent no-pong --report-dir "$WSPROBE_TEST_TMP/against-baseline" \
   --cases-dir "$WSPROBE_SOURCE_DIR/cases" --cases 'pingpong.*' --quiet \

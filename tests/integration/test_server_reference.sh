@@ -6,30 +6,8 @@
 # unreachable target is exit 2.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 cases_dir="$WSPROBE_SOURCE_DIR/cases"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-# start_server NAME ARGS...: starts `wsprobe serve ARGS` on a free port; sets $url.
-start_server() {
-  local name=$1; shift
-  local out="$WSPROBE_TEST_TMP/$name.out"
-  "$WSPROBE" serve --listen 127.0.0.1:0 "$@" >"$out" 2>"$WSPROBE_TEST_TMP/$name.err" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$out")
-    [ -n "$url" ] && return 0
-    sleep 0.05
-  done
-  fail "$name did not start: $(cat "$WSPROBE_TEST_TMP/$name.err")"
-}
 
 # The cases for servers over HTTP/1.1, as `wsprobe cases` counts them, and their known
 # differences (agent -> explanation) for the reference peers.
@@ -41,7 +19,7 @@ print(sum(1 for c in json.load(open(sys.argv[1])) if c["under_test"] != "client"
 [ "$expected" -gt 0 ] || fail "no cases found"
 
 for impl in beast wsprobe; do
-  start_server "$impl" --impl "$impl"
+  start_serve "$impl" --impl "$impl"
   rc=0
   "$WSPROBE" test-server "$url" --cases-dir "$cases_dir" --report-dir "$WSPROBE_TEST_TMP/report-$impl" \
     --agent "$impl" --json --quiet >"$WSPROBE_TEST_TMP/$impl.json" || rc=$?
@@ -74,7 +52,7 @@ PY
 done
 
 # A server that never answers pings: every case that waits for a pong FAILS, exit 1.
-start_server no-pong --impl wsprobe --fault no-pong
+start_serve no-pong --impl wsprobe --fault no-pong
 rc=0
 "$WSPROBE" test-server "$url" --cases-dir "$cases_dir" --cases 'pingpong.*' --timeout 1000 \
   --report-dir "$WSPROBE_TEST_TMP/report-no-pong" --json --quiet >"$WSPROBE_TEST_TMP/no-pong.json" || rc=$?
