@@ -12,11 +12,7 @@
 # deadline too.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
-tmp=$WSPROBE_TEST_TMP
+. "$(dirname "$0")/lib.sh"
 client="$py $WSPROBE_SOURCE_DIR/tests/peers/misbehaving_client.py"
 cases_dir="$WSPROBE_SOURCE_DIR/cases"
 
@@ -31,10 +27,6 @@ cat >"$tmp/stall-cases/stall.json" <<'EOF'
   "expect": {"OK": {"echo": true}}}]
 EOF
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
 four=(--cases client.mask-every-frame --cases framing.binary-65536-bytes
   --cases client.server-close-1000 --cases pingpong.ping-empty)
 two=(--cases client.mask-every-frame --cases pingpong.ping-empty)
@@ -45,11 +37,10 @@ spawn() {
   local name=$1 mode=$2 dir=$3
   shift 3
   start_of[$name]=$(date +%s%N)
-  timeout 120 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$dir" --timeout 1000 \
+  start timeout 120 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$dir" --timeout 1000 \
     --report-dir "$tmp/$name" --agent "$name" --spawn "$client $mode {url}" "$@" \
-    >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    >"$tmp/$name.out" 2>"$tmp/$name.err"
   pid_of[$name]=$!
-  pids+=($!)
 }
 spawn mute mute "$cases_dir" "${two[@]}"
 spawn half-request half-request "$cases_dir" "${two[@]}"
@@ -61,22 +52,15 @@ spawn stall-ping-flood ping-flood "$tmp/stall-cases"
 
 # The testee protocol: case N gets behaviour N (silent, flood, ping-flood, half-frame, reset).
 start_of[testee]=$(date +%s%N)
-timeout 120 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$cases_dir" --timeout 1000 \
+start timeout 120 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$cases_dir" --timeout 1000 \
   --report-dir "$tmp/testee" --exit-after-reports 1 "${four[@]}" --cases framing.text-125-bytes \
-  >"$tmp/testee.out" 2>"$tmp/testee.err" &
+  >"$tmp/testee.out" 2>"$tmp/testee.err"
 pid_of[testee]=$!
-pids+=($!)
-url=
-for _ in $(seq 100); do
-  url=$(sed -n 's|^listening on \(ws://127.0.0.1:[0-9]*/\)$|\1|p' "$tmp/testee.out")
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-[ -n "$url" ] || fail "testee: no listening line: $(cat "$tmp/testee.err")"
-timeout 90 $client testee "$url" silent flood ping-flood half-frame reset \
-  >"$tmp/testee.client.out" 2>&1 &
+url=$(listening_url "$tmp/testee.out" 5) || fail "testee: no listening line: $(cat "$tmp/testee.err")"
+# shellcheck disable=SC2086  # $client is a command line
+start timeout 90 $client testee "$url" silent flood ping-flood half-frame reset \
+  >"$tmp/testee.client.out" 2>&1
 testee_client=$!
-pids+=($testee_client)
 
 # Each run's wall time: poll (every 50 ms, 150 s at most) until every process has ended.
 declare -A end_of

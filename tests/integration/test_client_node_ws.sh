@@ -4,10 +4,7 @@
 # every non-OK verdict is pinned below. Skipped (exit 0) when node or ws cannot be installed.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 command -v node >/dev/null || { echo "SKIP: no node"; exit 0; }
 if ! NODE_PATH=$(timeout 60 bash "$WSPROBE_SOURCE_DIR/tests/peers/install_node_ws.sh" 2>/dev/null | tail -1) ||
   [ ! -d "$NODE_PATH/ws" ]; then
@@ -16,26 +13,13 @@ if ! NODE_PATH=$(timeout 60 bash "$WSPROBE_SOURCE_DIR/tests/peers/install_node_w
 fi
 export NODE_PATH
 
-pid=
-cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; }
-trap cleanup EXIT
-"$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$WSPROBE_SOURCE_DIR/cases" \
-  --report-dir "$WSPROBE_TEST_TMP/report" --exit-after-reports 1 \
-  >"$WSPROBE_TEST_TMP/out" 2>"$WSPROBE_TEST_TMP/err" &
-pid=$!
-for _ in $(seq 100); do
-  [ -s "$WSPROBE_TEST_TMP/out" ] && break
-  sleep 0.05
-done
-url=$(head -1 "$WSPROBE_TEST_TMP/out" | sed -n 's|^listening on \(ws://127.0.0.1:[0-9]*/\)$|\1|p')
-[ -n "$url" ] || fail "no listening line"
+start_listening 5 test-client "$WSPROBE" test-client --listen 127.0.0.1:0 \
+  --cases-dir "$WSPROBE_SOURCE_DIR/cases" --report-dir "$WSPROBE_TEST_TMP/report" --exit-after-reports 1
 timeout 100 node "$WSPROBE_SOURCE_DIR/tests/peers/node_ws_testee_client.js" testee "$url" node-ws \
   2>"$WSPROBE_TEST_TMP/testee.err" || fail "testee failed: $(tail -5 "$WSPROBE_TEST_TMP/testee.err")"
 rc=0
-timeout 20 tail --pid="$pid" -f /dev/null || fail "wsprobe did not exit after the report"
-wait "$pid" || rc=$?
-pid=
-[ "$rc" = 0 ] || fail "exit code $rc: $(grep FAILED "$WSPROBE_TEST_TMP/err" | head)"
+wait_exit 20 "$pid" || rc=$?
+[ "$rc" = 0 ] || fail "exit code $rc: $(grep FAILED "$WSPROBE_TEST_TMP/test-client.err" | head)"
 
 # Pinned, each explained:
 # - ws reads frame lengths in a longer form than needed (§5.2 lenient receiver) → NON-STRICT;

@@ -5,36 +5,20 @@
 # shape, that nothing FAILED, and pins every verdict other than OK (explained below).
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 if ! $py -c 'import websockets' 2>/dev/null; then
   echo "SKIP: python3-websockets is not installed for $py"
   exit 0
 fi
 
-pid=
-cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; }
-trap cleanup EXIT
-"$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$WSPROBE_SOURCE_DIR/cases" \
-  --report-dir "$WSPROBE_TEST_TMP/report" --exit-after-reports 1 --json \
-  >"$WSPROBE_TEST_TMP/out" 2>"$WSPROBE_TEST_TMP/err" &
-pid=$!
-for _ in $(seq 100); do
-  [ -s "$WSPROBE_TEST_TMP/out" ] && break
-  sleep 0.05
-done
-url=$(head -1 "$WSPROBE_TEST_TMP/out" | sed -n 's|^listening on \(ws://127.0.0.1:[0-9]*/\)$|\1|p')
-[ -n "$url" ] || fail "first line is not 'listening on ws://…': $(head -1 "$WSPROBE_TEST_TMP/out")"
+start_listening 5 test-client "$WSPROBE" test-client --listen 127.0.0.1:0 \
+  --cases-dir "$WSPROBE_SOURCE_DIR/cases" --report-dir "$WSPROBE_TEST_TMP/report" --exit-after-reports 1 --json
 
 timeout 100 $py "$WSPROBE_SOURCE_DIR/tests/peers/python_ws_testee_client.py" testee "$url" python-websockets \
   2>"$WSPROBE_TEST_TMP/testee.err" || fail "testee client failed: $(tail -5 "$WSPROBE_TEST_TMP/testee.err")"
 rc=0
-timeout 20 tail --pid="$pid" -f /dev/null || fail "wsprobe did not exit after the report"
-wait "$pid" || rc=$?
-pid=
-[ "$rc" = 0 ] || fail "exit code $rc: $(grep FAILED "$WSPROBE_TEST_TMP/err" | head)"
+wait_exit 20 "$pid" || rc=$?
+[ "$rc" = 0 ] || fail "exit code $rc: $(grep FAILED "$WSPROBE_TEST_TMP/test-client.err" | head)"
 
 # Verdicts other than OK, each explained:
 # - websockets 10.4 accepts frame lengths in a longer form than needed (RFC 6455 §5.2 MUST use
@@ -83,4 +67,4 @@ keys = by_id["client.mask-keys-vary"]["observed"]["mask_keys"]
 assert len(keys) >= 10 and len(set(keys)) > 1, keys
 print("python websockets client:", r["summary"], f'{r["duration_ms"]} ms')
 PY
-grep -q '"exit_code": 0' "$WSPROBE_TEST_TMP/out" || fail "--json summary missing"
+grep -q '"exit_code": 0' "$WSPROBE_TEST_TMP/test-client.out" || fail "--json summary missing"

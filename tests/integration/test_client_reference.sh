@@ -8,38 +8,20 @@
 # driving modes give every case the same verdict. The four runs go at once, on port 0.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
-tmp=$WSPROBE_TEST_TMP
+. "$(dirname "$0")/lib.sh"
 cases_dir="$WSPROBE_SOURCE_DIR/cases"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
 
 # test_client NAME ARGS...: `wsprobe test-client ARGS` in the background (300 s at most).
 declare -A server_pid
 test_client() {
   local name=$1; shift
-  timeout 300 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$cases_dir" \
-    --report-dir "$tmp/$name" --quiet "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  start timeout 300 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$cases_dir" \
+    --report-dir "$tmp/$name" --quiet "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
   server_pid[$name]=$!
-  pids+=($!)
 }
 
-# listening_url NAME: the URL test-client NAME printed first (5 s at most).
-listening_url() {
-  local url=
-  for _ in $(seq 100); do
-    url=$(sed -n 's|^listening on \(ws://127.0.0.1:[0-9]*/\)$|\1|p' "$tmp/$1.out")
-    [ -n "$url" ] && break
-    sleep 0.05
-  done
-  [ -n "$url" ] || fail "$1: no listening line: $(cat "$tmp/$1.err")"
-  echo "$url"
-}
+# url_of NAME: the URL test-client NAME printed (5 s at most).
+url_of() { listening_url "$tmp/$1.out" 5 || fail "$1: no listening line: $(cat "$tmp/$1.err")"; }
 
 declare -A client_pid
 for impl in beast wsprobe; do
@@ -47,11 +29,10 @@ for impl in beast wsprobe; do
   test_client "$impl-spawn" --agent "$impl" --spawn "$WSPROBE echo-client --impl $impl --once {url}"
 done
 for impl in beast wsprobe; do
-  url=$(listening_url "$impl-testee")
-  timeout 240 "$WSPROBE" echo-client --impl "$impl" --agent "$impl" "$url" \
-    >"$tmp/$impl-testee.client.out" 2>&1 &
+  url=$(url_of "$impl-testee")
+  start timeout 240 "$WSPROBE" echo-client --impl "$impl" --agent "$impl" "$url" \
+    >"$tmp/$impl-testee.client.out" 2>&1
   client_pid[$impl]=$!
-  pids+=($!)
 done
 
 declare -A rc

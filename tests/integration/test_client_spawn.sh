@@ -6,11 +6,8 @@
 # the report keeps their exit status and stderr.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 client="$py $WSPROBE_SOURCE_DIR/tests/peers/python_ws_testee_client.py"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
 if ! $py -c 'import websockets' 2>/dev/null; then
   echo "SKIP: python3-websockets is not installed for $py"
   exit 0

@@ -8,45 +8,25 @@
 # self-signed certificate without --insecure cannot connect (exit 2).
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
-tmp=$WSPROBE_TEST_TMP
+. "$(dirname "$0")/lib.sh"
 
 subset=(--cases 'framing.*' --cases client.reject-wrong-accept --cases client.redirect-302
   --cases client.mask-keys-vary --cases client.server-close-1000 --cases pingpong.ping-125-bytes
   --cases limits.binary-4-mib-in-64-byte-fragments --cases 'utf8.invalid-text-one-frame'
   --cases 'utf8.valid-*-one-frame')
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-# A certificate for 127.0.0.1 (IP SAN) so that --ca verifies the name too.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
-  -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
-  >/dev/null 2>&1
+make_cert "$tmp"
 
 # test_client NAME ARGS...: test-client on the subset in the background (120 s at most).
 declare -A server_pid
 test_client() {
   local name=$1; shift
-  timeout 120 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$WSPROBE_SOURCE_DIR/cases" \
-    --report-dir "$tmp/$name" --quiet "${subset[@]}" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  start timeout 120 "$WSPROBE" test-client --listen 127.0.0.1:0 --cases-dir "$WSPROBE_SOURCE_DIR/cases" \
+    --report-dir "$tmp/$name" --quiet "${subset[@]}" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
   server_pid[$name]=$!
-  pids+=($!)
 }
-listening_url() {
-  local url=
-  for _ in $(seq 100); do
-    url=$(sed -n 's|^listening on \(wss\{0,1\}://127.0.0.1:[0-9]*/\)$|\1|p' "$tmp/$1.out")
-    [ -n "$url" ] && break
-    sleep 0.05
-  done
-  [ -n "$url" ] || fail "$1: no listening line: $(cat "$tmp/$1.err")"
-  echo "$url"
-}
+# url_of NAME: the URL test-client NAME printed (5 s at most).
+url_of() { listening_url "$tmp/$1.out" 5 || fail "$1: no listening line: $(cat "$tmp/$1.err")"; }
 
 runs=()
 declare -A client_pid
@@ -57,19 +37,18 @@ for impl in beast wsprobe; do
     --spawn "$WSPROBE echo-client --impl $impl --ca $tmp/cert.pem --once {url}"
   runs+=("$impl-ws" "$impl-wss-self-signed" "$impl-wss-spawn")
   for name in "$impl-ws" "$impl-wss-self-signed"; do
-    url=$(listening_url "$name")
+    url=$(url_of "$name")
     tls=()
     if [[ $name == *wss* ]]; then
       [[ $url == wss://* ]] || fail "$name: --tls listens on $url"
       tls=(--insecure)
     fi
-    timeout 100 "$WSPROBE" echo-client --impl "$impl" --agent "$impl" "${tls[@]}" "$url" \
-      >"$tmp/$name.client.out" 2>&1 &
+    start timeout 100 "$WSPROBE" echo-client --impl "$impl" --agent "$impl" "${tls[@]}" "$url" \
+      >"$tmp/$name.client.out" 2>&1
     client_pid[$name]=$!
-    pids+=($!)
   done
 done
-[[ $(listening_url beast-wss-spawn) == wss://* ]] || fail "--cert/--key does not listen on wss://"
+[[ $(url_of beast-wss-spawn) == wss://* ]] || fail "--cert/--key does not listen on wss://"
 
 for name in "${!client_pid[@]}"; do
   c=0
@@ -130,9 +109,9 @@ PY
 
 # Without --insecure or --ca the self-signed certificate does not verify: exit 2, no case run.
 test_client verify --tls --exit-after-reports 1
-url=$(listening_url verify)
+url=$(url_of verify)
 c=0
 timeout 30 "$WSPROBE" echo-client --impl wsprobe "$url" >"$tmp/verify.client.out" 2>&1 || c=$?
 [ "$c" -eq 2 ] || fail "an unverifiable certificate gave exit $c, not 2"
-kill "${server_pid[verify]}" 2>/dev/null || true
+stop "${server_pid[verify]}" || true
 echo "ok: unverified self-signed certificate -> exit 2"

@@ -7,13 +7,9 @@
 # Skipped (exit 0) only when ws cannot be installed: no node/npm, or the npm registry unreachable.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
 here=$(cd "$(dirname "$0")" && pwd)
 version=8.18.3
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 
 # CI clones the repository with shared/ beside it.
 oracle="$WSPROBE_SOURCE_DIR/../shared/oracles/ws-$version-node.index.json"
@@ -33,26 +29,13 @@ if ! node_path=$(NODE_WS_VERSION=$version npm_config_fetch_retries=1 npm_config_
   fail "installing ws@$version failed although npm is reachable: $(cat "$WSPROBE_TEST_TMP/install.err")"
 fi
 
-pid=
-cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; }
-trap cleanup EXIT
-NODE_PATH=$node_path node "$WSPROBE_SOURCE_DIR/tests/peers/node_ws_echo_server.js" \
-  >"$WSPROBE_TEST_TMP/server.out" 2>"$WSPROBE_TEST_TMP/server.err" &
-pid=$!
-url=
-for _ in $(seq 100); do
-  url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$WSPROBE_TEST_TMP/server.out")
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || fail "node ws server exited: $(cat "$WSPROBE_TEST_TMP/server.err")"
-  sleep 0.1
-done
-[ -n "$url" ] || fail "node ws server did not start: $(cat "$WSPROBE_TEST_TMP/server.err")"
+start_listening 10 server env NODE_PATH="$node_path" node "$WSPROBE_SOURCE_DIR/tests/peers/node_ws_echo_server.js"
 
 rc=0
 "$WSPROBE" test-server "$url" --cases-dir "$WSPROBE_SOURCE_DIR/cases" --report-dir "$WSPROBE_TEST_TMP/nodews" \
   --agent "ws@$version" --jobs 2 --quiet --json >"$WSPROBE_TEST_TMP/summary.json" || rc=$?
 [ "$rc" -le 1 ] || fail "wsprobe test-server exited $rc"
-kill -0 "$pid" 2>/dev/null || fail "node ws server died during the run: $(cat "$WSPROBE_TEST_TMP/server.err")"
+alive "$pid" || fail "node ws server died during the run: $(cat "$WSPROBE_TEST_TMP/server.err")"
 
 report="$WSPROBE_TEST_TMP/nodews/index.json"
 status=0

@@ -7,13 +7,9 @@
 # Skipped (exit 0) only when python3-websockets is not installed and cannot be.
 set -euo pipefail
 : "${WSPROBE:?}" "${WSPROBE_SOURCE_DIR:?}" "${WSPROBE_TEST_TMP:?}"
-py=/usr/bin/python3
 here=$(cd "$(dirname "$0")" && pwd)
 version=10.4
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-rm -rf "$WSPROBE_TEST_TMP"
-mkdir -p "$WSPROBE_TEST_TMP"
+. "$(dirname "$0")/lib.sh"
 
 if ! installed=$($py -c 'import websockets; print(websockets.__version__)' 2>/dev/null); then
   echo "SKIP: python3-websockets is not installed for $py (scripts/setup.sh installs it)"
@@ -22,26 +18,13 @@ fi
 [ "$installed" = "$version" ] ||
   fail "the pins are for websockets $version, $py has $installed: re-examine and re-pin the verdicts"
 
-pid=
-cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; }
-trap cleanup EXIT
-$py "$WSPROBE_SOURCE_DIR/tests/peers/python_ws_echo_server.py" \
-  >"$WSPROBE_TEST_TMP/server.out" 2>"$WSPROBE_TEST_TMP/server.err" &
-pid=$!
-url=
-for _ in $(seq 100); do
-  url=$(sed -n 's/^listening on \(ws:\/\/[^ ]*\).*/\1/p' "$WSPROBE_TEST_TMP/server.out")
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || fail "websockets server exited: $(cat "$WSPROBE_TEST_TMP/server.err")"
-  sleep 0.1
-done
-[ -n "$url" ] || fail "websockets server did not start: $(cat "$WSPROBE_TEST_TMP/server.err")"
+start_listening 10 server "$py" "$WSPROBE_SOURCE_DIR/tests/peers/python_ws_echo_server.py"
 
 rc=0
 "$WSPROBE" test-server "$url" --cases-dir "$WSPROBE_SOURCE_DIR/cases" --report-dir "$WSPROBE_TEST_TMP/pywebsockets" \
   --agent "websockets-$version" --jobs 2 --quiet --json >"$WSPROBE_TEST_TMP/summary.json" || rc=$?
 [ "$rc" -le 1 ] || fail "wsprobe test-server exited $rc"
-kill -0 "$pid" 2>/dev/null || fail "websockets server died during the run: $(cat "$WSPROBE_TEST_TMP/server.err")"
+alive "$pid" || fail "websockets server died during the run: $(cat "$WSPROBE_TEST_TMP/server.err")"
 
 $py "$here/check_pinned_verdicts.py" "$WSPROBE_TEST_TMP/pywebsockets/index.json" \
   "$here/pinned_verdicts/python-websockets-$version.json" || fail "python websockets: see the FAIL lines above"
