@@ -7,87 +7,32 @@
 set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
-TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
-mkdir -p "$TMP"
-PY=/usr/bin/python3
-
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-# start_server ARGS...: `wsprobe serve ARGS` on port 0; sets server_pid and url.
-start_server() {
-  "$WSPROBE" serve --listen 127.0.0.1:0 "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    url="$(sed -n 's/^listening on //p' "$TMP/server.out" | head -n1)"
-    [[ -n "$url" ]] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "FAIL: wsprobe serve $* did not start" >&2
-  cat "$TMP/server.err" >&2
-  return 1
-}
-
-stop_server() {
-  kill -TERM "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
+. "$(dirname "$0")/lib.sh"
 
 # run_load NAME EXPECTED_RC MAX_SECONDS ARGS...: runs `wsprobe load`, checks its exit code and
-# that it ended within MAX_SECONDS; the report lands in $TMP/NAME/load.json.
+# that it ended within MAX_SECONDS; the report lands in $tmp/NAME/load.json.
 run_load() {
   local name="$1" expected_rc="$2" max_s="$3"
   shift 3
   local started ended rc=0
   started=$(date +%s.%N)
-  timeout 60 "$WSPROBE" load "$@" --threads 2 --report-dir "$TMP/$name" \
-    >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
+  timeout 60 "$WSPROBE" load "$@" --threads 2 --report-dir "$tmp/$name" \
+    >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
   ended=$(date +%s.%N)
-  if [[ "$rc" != "$expected_rc" ]]; then
-    echo "FAIL: $name: exit code $rc, expected $expected_rc" >&2
-    cat "$TMP/$name.err" >&2
-    return 1
-  fi
-  if ! "$PY" -c "import sys; sys.exit(0 if $ended - $started <= $max_s else 1)"; then
-    echo "FAIL: $name took longer than $max_s s" >&2
-    return 1
-  fi
-  if [[ ! -s "$TMP/$name/load.json" ]]; then
-    echo "FAIL: $name wrote no load.json" >&2
-    return 1
-  fi
+  [[ "$rc" == "$expected_rc" ]] ||
+    fail "$name: exit code $rc, expected $expected_rc: $(cat "$tmp/$name.err")"
+  "$py" -c "import sys; sys.exit(0 if $ended - $started <= $max_s else 1)" ||
+    fail "$name took longer than $max_s s"
+  [[ -s "$tmp/$name/load.json" ]] || fail "$name wrote no load.json"
 }
 
 # check NAME PYTHON-EXPRESSIONS...: each expression, over s (summary) and r (the report), is true.
-check() {
-  local name="$1"
-  shift
-  "$PY" - "$TMP/$name/load.json" "$name" "$@" <<'PYEOF'
-import json, sys
-path, name, checks = sys.argv[1], sys.argv[2], sys.argv[3:]
-r = json.load(open(path))
-s = r["summary"]
-assert r["schema"] == "wsprobe-load/1", r["schema"]
-bad = [c for c in checks if not eval(c, {"r": r, "s": s, "hist_total": lambda h: sum(n for _, n in h)})]
-if bad:
-    print(f"FAIL: {name}: " + "; ".join(bad), file=sys.stderr)
-    print(json.dumps(s, indent=1), file=sys.stderr)
-    sys.exit(1)
-PYEOF
-}
+check() { check_json "$1" "$tmp/$1/load.json" 'r["schema"] == "wsprobe-load/1"' "${@:2}"; }
 
 NO_ERRORS='all(n == 0 for n in s["errors"].values())'
 
 # 1. Open loop against the Beast server: nothing lost, the offered rate met, every echo timed.
-start_server --impl beast
+start_serve server --impl beast
 run_load open 0 6 "$url" --connections 20 --rate 2000 --duration 2
 check open "$NO_ERRORS" 's["connections"] == 20' 's["connect_errors"] == 0' \
   's["messages_sent"] > 3500' 's["messages_received"] == s["messages_sent"]' \
@@ -117,61 +62,54 @@ run_load paced 0 5 "$url" --connections 20 --connect-rate 40 --idle --duration 1
 check paced "$NO_ERRORS" 's["connections"] == 20' '0.4 <= s["ramp_s"] <= 0.9'
 
 # 4. SIGINT stops sending, drains and writes the report (exit code 130, interrupted).
-timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 30 --warmup 0.3 \
-  --threads 2 --report-dir "$TMP/sigint" >"$TMP/sigint.out" 2>"$TMP/sigint.err" &
+start timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 30 --warmup 0.3 \
+  --threads 2 --report-dir "$tmp/sigint" >"$tmp/sigint.out" 2>"$tmp/sigint.err"
 load_pid=$!
 # SIGINT only once the run is going (its first status line): on a loaded machine a signal sent
 # before the handler is installed kills the process the default way (also exit 130, no report).
-for _ in $(seq 1 200); do
-  grep -q "conns" "$TMP/sigint.err" 2>/dev/null && break
-  sleep 0.05
-done
+wait_until 10 grep -q "conns" "$tmp/sigint.err" || true
 sleep 0.3
 kill -INT "$load_pid"
 started=$(date +%s.%N)
 rc=0
 wait "$load_pid" || rc=$?
 ended=$(date +%s.%N)
-[[ "$rc" == 130 ]] || { echo "FAIL: sigint: exit code $rc, expected 130" >&2; cat "$TMP/sigint.err" >&2; exit 1; }
-"$PY" -c "import sys; sys.exit(0 if $ended - $started <= 1.5 else 1)" ||
-  { echo "FAIL: sigint: more than 1.5 s from SIGINT to exit" >&2; exit 1; }
+[[ "$rc" == 130 ]] || fail "sigint: exit code $rc, expected 130: $(cat "$tmp/sigint.err")"
+"$py" -c "import sys; sys.exit(0 if $ended - $started <= 1.5 else 1)" ||
+  fail "sigint: more than 1.5 s from SIGINT to exit"
 check sigint "$NO_ERRORS" 's["interrupted"] is True' 's["window_s"] < 1.5' \
   's["messages_received"] == s["messages_sent"] > 300'
 
 # 5. The server dies mid-run: closed_by_server counted, the run ends on time with a report.
-run_load_background() {
-  timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 3 --threads 2 \
-    --report-dir "$TMP/killed" >"$TMP/killed.out" 2>"$TMP/killed.err" &
-  load_pid=$!
-}
-run_load_background
+start timeout 60 "$WSPROBE" load "$url" --connections 10 --rate 1000 --duration 3 --threads 2 \
+  --report-dir "$tmp/killed" >"$tmp/killed.out" 2>"$tmp/killed.err"
+load_pid=$!
 sleep 1.2
-kill -KILL "$server_pid"
-wait "$server_pid" 2>/dev/null || true
-server_pid=""
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
 started=$(date +%s.%N)
 rc=0
 wait "$load_pid" || rc=$?
-[[ "$rc" == 1 ]] || { echo "FAIL: killed: exit code $rc, expected 1" >&2; cat "$TMP/killed.err" >&2; exit 1; }
+[[ "$rc" == 1 ]] || fail "killed: exit code $rc, expected 1: $(cat "$tmp/killed.err")"
 check killed 's["errors"]["closed_by_server"] + s["errors"]["io_error"] == 10' \
   's["messages_received"] > 500' 's["connections"] == 10'
 
 # 6. A server that echoes binary messages as text: every echo is counted corrupted.
-start_server --impl wsprobe --fault binary-as-text
+start_serve server --impl wsprobe --fault binary-as-text
 run_load corrupt 1 5 "$url" --connections 5 --rate 500 --duration 1
 check corrupt 's["errors"]["corrupted"] > 400' 's["messages_received"] == 0' \
   's["errors"]["lost"] == 0' 'hist_total(r["histograms"]["latency_us"]) == 0'
-stop_server
+stop "$pid" || true
 
 # 6b. A wrong Sec-WebSocket-Accept fails every handshake; masked server frames are protocol errors.
-start_server --impl wsprobe --fault bad-accept-key
+start_serve server --impl wsprobe --fault bad-accept-key
 run_load badaccept 2 5 "$url" --connections 5 --rate 100 --duration 1
 check badaccept 's["errors"]["handshake_failed"] == 5' 's["connect_errors"] == 5'
-stop_server
-start_server --impl wsprobe --fault mask-server-frames
+stop "$pid" || true
+start_serve server --impl wsprobe --fault mask-server-frames
 run_load masked 1 5 "$url" --connections 5 --rate 500 --duration 1
 check masked 's["errors"]["protocol_error"] == 5' 's["messages_received"] == 0'
-stop_server
+stop "$pid" || true
 
 # 7. Nobody listens: every connection refused, exit code 2, a report all the same.
 run_load refused 2 5 "$url" --connections 5 --rate 100 --duration 1
@@ -180,26 +118,23 @@ check refused 's["errors"]["connect_refused"] == 5' 's["connections"] == 0' \
 
 # 7b. A server that accepts TCP and never answers the handshake: the run still ends on time,
 # the connections that never opened are counted as timeouts.
-"$PY" -c "
+start "$py" -c "
 import socket, time
 s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(64)
-print(s.getsockname()[1], flush=True); time.sleep(60)" >"$TMP/mute.port" &
-server_pid=$!
-for _ in $(seq 1 50); do [[ -s "$TMP/mute.port" ]] && break; sleep 0.1; done
-run_load mute 2 3 "ws://127.0.0.1:$(cat "$TMP/mute.port")/" --connections 5 --duration 1
+print(s.getsockname()[1], flush=True); time.sleep(60)" >"$tmp/mute.port"
+mute_pid=$!
+wait_until 5 test -s "$tmp/mute.port" || fail "the mute server printed no port"
+run_load mute 2 3 "ws://127.0.0.1:$(cat "$tmp/mute.port")/" --connections 5 --duration 1
 check mute 's["errors"]["timeout"] == 5' 's["connections"] == 0'
-kill -KILL "$server_pid"
-wait "$server_pid" 2>/dev/null || true
-server_pid=""
+stop "$mute_pid" || true
 
 # 8. Usage errors: exit code 2 with a message that names the option.
 for args in "--size 8" "--rate 5 --in-flight 2" "--size-dist 300:20" "--duration 0"; do
   rc=0
   # shellcheck disable=SC2086
-  "$WSPROBE" load ws://127.0.0.1:9/ $args --report-dir "$TMP/usage" 2>"$TMP/usage.err" || rc=$?
-  if [[ "$rc" != 2 ]] || ! grep -q -- "--" "$TMP/usage.err"; then
-    echo "FAIL: wsprobe load $args: exit code $rc, expected 2 with a message" >&2
-    exit 1
+  "$WSPROBE" load ws://127.0.0.1:9/ $args --report-dir "$tmp/usage" 2>"$tmp/usage.err" || rc=$?
+  if [[ "$rc" != 2 ]] || ! grep -q -- "--" "$tmp/usage.err"; then
+    fail "wsprobe load $args: exit code $rc, expected 2 with a message"
   fi
 done
 

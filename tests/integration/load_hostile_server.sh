@@ -14,54 +14,19 @@ set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
 SRC="${WSPROBE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
-mkdir -p "$TMP"
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 SERVER="$SRC/tests/peers/hostile_ws_server.py"
 
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-# start_server NAME ARGS...: the hostile server on port 0; sets server_pid and url.
-start_server() {
-  local name="$1"
-  shift
-  "$PY" "$SERVER" --lifetime 30 "$@" >"$TMP/$name.server.out" 2>"$TMP/$name.server.err" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    url="$(sed -n 's/^listening on //p' "$TMP/$name.server.out" | head -n1)"
-    [[ -n "$url" ]] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "FAIL: hostile_ws_server.py $* did not start" >&2
-  cat "$TMP/$name.server.err" >&2
-  return 1
-}
+# start_server NAME ARGS...: the hostile server on port 0; sets pid and url.
+start_server() { start_listening 10 "$1.server" "$py" "$SERVER" --lifetime 30 "${@:2}"; }
 
 # stop_server NAME: SIGTERM makes the server print its counts (`stats {json}`) and exit.
 stop_server() {
   local name="$1"
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-  sed -n 's/^stats //p' "$TMP/$name.server.out" >"$TMP/$name.server.json"
-  if [[ ! -s "$TMP/$name.server.json" ]]; then
-    echo "FAIL: $name: the server printed no stats" >&2
-    cat "$TMP/$name.server.err" >&2
-    return 1
-  fi
+  stop "$pid" || true
+  sed -n 's/^stats //p' "$tmp/$name.server.out" >"$tmp/$name.server.json"
+  [[ -s "$tmp/$name.server.json" ]] ||
+    fail "$name: the server printed no stats: $(cat "$tmp/$name.server.err")"
 }
 
 # run_load NAME EXPECTED_RC DURATION ARGS...: `wsprobe load --duration DURATION ARGS` must exit
@@ -73,48 +38,25 @@ run_load() {
   local started ended rc=0
   started=$(date +%s.%N)
   timeout 60 "$WSPROBE" load "$url" --duration "$duration" "$@" --threads 2 \
-    --report-dir "$TMP/$name" >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
+    --report-dir "$tmp/$name" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
   ended=$(date +%s.%N)
-  elapsed=$("$PY" -c "print(round($ended - $started, 2))")
-  if [[ "$rc" != "$expected_rc" ]]; then
-    echo "FAIL: $name: exit code $rc, expected $expected_rc" >&2
-    cat "$TMP/$name.err" >&2
-    return 1
-  fi
-  if ! "$PY" -c "import sys; sys.exit(0 if $elapsed <= $duration + 2.2 else 1)"; then
-    echo "FAIL: $name took $elapsed s, more than $duration + 2.2 s" >&2
-    return 1
-  fi
+  elapsed=$("$py" -c "print(round($ended - $started, 2))")
+  [[ "$rc" == "$expected_rc" ]] ||
+    fail "$name: exit code $rc, expected $expected_rc: $(cat "$tmp/$name.err")"
+  "$py" -c "import sys; sys.exit(0 if $elapsed <= $duration + 2.2 else 1)" ||
+    fail "$name took $elapsed s, more than $duration + 2.2 s"
   for f in load.json load.html; do
-    [[ -s "$TMP/$name/$f" ]] || { echo "FAIL: $name wrote no $f" >&2; return 1; }
+    [[ -s "$tmp/$name/$f" ]] || fail "$name wrote no $f"
   done
 }
 
 # check NAME PYTHON-EXPRESSIONS...: each expression, over s (the summary), e (its errors),
 # r (the report) and srv (the server's counts), is true. Prints the run's figures.
 check() {
-  local name="$1"
-  shift
-  "$PY" - "$TMP/$name/load.json" "$TMP/$name.server.json" "$name" "$elapsed" "$@" <<'PYEOF'
-import json, sys
-path, server_path, name, elapsed, checks = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
-r = json.load(open(path))
-srv = json.load(open(server_path))
-s = r["summary"]
-e = s["errors"]
-assert r["schema"] == "wsprobe-load/1", r["schema"]
-env = {"r": r, "s": s, "e": e, "srv": srv, "others_zero": lambda *kinds: all(
-    n == 0 for k, n in e.items() if k not in kinds)}
-bad = [c for c in checks if not eval(c, env)]
-errors = {k: n for k, n in e.items() if n}
-print(f"{name}: {elapsed} s, {s['connections']} up, sent {s['messages_sent']}, "
-      f"received {s['messages_received']}, pings {s['pings_sent']}, pongs {s['pongs_received']}, "
-      f"errors {errors}; server {srv}")
-if bad:
-    print(f"FAIL: {name}: " + "; ".join(bad), file=sys.stderr)
-    print(json.dumps(s, indent=1), file=sys.stderr)
-    sys.exit(1)
-PYEOF
+  check_json "$1" "$tmp/$1/load.json" --doc srv "$tmp/$1.server.json" --say "$1: $elapsed s, \
+{s[connections]} up, sent {s[messages_sent]}, received {s[messages_received]}, \
+pings {s[pings_sent]}, pongs {s[pongs_received]}, errors {nonzero_errors}; server {srv}" \
+    'r["schema"] == "wsprobe-load/1"' "${@:2}"
 }
 
 NO_ERRORS='all(n == 0 for n in e.values())'

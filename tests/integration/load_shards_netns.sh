@@ -9,10 +9,7 @@
 set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
-TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
-rm -rf "$TMP"
-mkdir -p "$TMP"
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 SHARDS=4
 
 # Names unique to this run (interface names are at most 15 characters).
@@ -20,14 +17,9 @@ tag=$(($$ % 100000))
 bridge="wspbr$tag"
 namespaces=()
 pids=()
-server_pid=""
 
 cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  if [[ -n "$server_pid" ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  stop_all
   # Root-side veth ends first: a deleted namespace lets go of its end only later.
   for k in $(seq 0 $((SHARDS - 1))); do ip link del "wspv$tag-$k" 2>/dev/null || true; done
   for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
@@ -51,7 +43,7 @@ for i in $(seq 0 40); do
     break
   fi
 done
-[[ -n "$net" ]] || { echo "FAIL: no free 10.77.x.0/24"; exit 1; }
+[[ -n "$net" ]] || fail "no free 10.77.x.0/24"
 
 ip link add "$bridge" type bridge
 ip addr add "$net.1/24" dev "$bridge"
@@ -69,25 +61,16 @@ for k in $(seq 0 $((SHARDS - 1))); do
   ip -n "$ns" link set lo up
 done
 
-"$WSPROBE" serve --impl wsprobe --listen "$net.1:0" >"$TMP/server.out" 2>"$TMP/server.err" &
-server_pid=$!
-url=""
-for _ in $(seq 1 100); do
-  url="$(sed -n 's/^listening on //p' "$TMP/server.out" | head -n1)"
-  [[ -n "$url" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[[ -n "$url" ]] || { echo "FAIL: wsprobe serve did not start"; cat "$TMP/server.err"; exit 1; }
+start_listening 10 server "$WSPROBE" serve --impl wsprobe --listen "$net.1:0"
 port=${url##*:}
 port=${port%%/*}
 
 # Every namespace reaches the server before the clock starts (ARP, bridge learning).
 for k in $(seq 0 $((SHARDS - 1))); do
-  ip netns exec "wspns$tag-$k" "$PY" -c "
+  ip netns exec "wspns$tag-$k" "$py" -c "
 import socket, sys
 s = socket.create_connection(('$net.1', $port), timeout=5); s.close()" \
-    || { echo "FAIL: namespace $k cannot reach $net.1:$port"; exit 1; }
+    || fail "namespace $k cannot reach $net.1:$port"
 done
 
 # 10 connections and 800 messages/s for 3 s over four shards: 3, 3, 2, 2 connections; 240, 240, 160,
@@ -95,15 +78,15 @@ done
 start_at=$(($(date +%s) + 3))
 for k in $(seq 0 $((SHARDS - 1))); do
   if ((k < 2)); then shard="auto/$SHARDS"; else shard="$k/$SHARDS"; fi
-  ip netns exec "wspns$tag-$k" env JOB_COMPLETION_INDEX="$k" timeout 60 \
+  start ip netns exec "wspns$tag-$k" env JOB_COMPLETION_INDEX="$k" timeout 60 \
     "$WSPROBE" load "ws://$net.1:$port/" --shard "$shard" --start-at "$start_at" \
     --connections 10 --rate 800 --duration 3 --threads 1 --quiet \
-    --report-dir "$TMP/shard-$k" >"$TMP/shard-$k.out" 2>"$TMP/shard-$k.err" &
+    --report-dir "$tmp/shard-$k" >"$tmp/shard-$k.out" 2>"$tmp/shard-$k.err"
   pids+=($!)
 done
 
 # While they run: the server's peers are the four namespaces' addresses.
-peers="$TMP/peers.txt"
+peers="$tmp/peers.txt"
 : >"$peers"
 for _ in $(seq 1 50); do
   ss -Htn state established "( sport = :$port )" | awk '{print $4}' | sed 's/:[0-9]*$//' \
@@ -115,31 +98,20 @@ done
 for k in $(seq 0 $((SHARDS - 1))); do
   rc=0
   wait "${pids[$k]}" || rc=$?
-  if [[ $rc -ne 0 ]]; then
-    echo "FAIL: shard $k exited $rc"
-    cat "$TMP/shard-$k.err"
-    exit 1
-  fi
+  [[ $rc -eq 0 ]] || fail "shard $k exited $rc: $(cat "$tmp/shard-$k.err")"
 done
-pids=()
 
 expected_peers=$(for k in $(seq 0 $((SHARDS - 1))); do echo "$net.$((10 + k))"; done)
-if [[ "$(sort -u "$peers")" != "$(echo "$expected_peers" | sort)" ]]; then
-  echo "FAIL: the server's peers were not the four namespaces:"
-  sort -u "$peers"
-  exit 1
-fi
+[[ "$(sort -u "$peers")" == "$(echo "$expected_peers" | sort)" ]] ||
+  fail "the server's peers were not the four namespaces: $(sort -u "$peers" | tr '\n' ' ')"
 
 rc=0
-"$WSPROBE" report merge "$TMP"/shard-{0..3}/load.json --out "$TMP/merged" \
-  >"$TMP/merge.out" 2>"$TMP/merge.err" || rc=$?
-if [[ $rc -ne 0 ]] || [[ -s "$TMP/merge.err" ]]; then
-  echo "FAIL: report merge exited $rc or warned"
-  cat "$TMP/merge.err"
-  exit 1
-fi
+"$WSPROBE" report merge "$tmp"/shard-{0..3}/load.json --out "$tmp/merged" \
+  >"$tmp/merge.out" 2>"$tmp/merge.err" || rc=$?
+[[ $rc -eq 0 && ! -s "$tmp/merge.err" ]] ||
+  fail "report merge exited $rc or warned: $(cat "$tmp/merge.err")"
 
-"$PY" - "$TMP" "$SHARDS" "$start_at" <<'PYEOF'
+"$py" - "$tmp" "$SHARDS" "$start_at" <<'PYEOF'
 import datetime, json, math, sys
 def started(epoch):
     return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")

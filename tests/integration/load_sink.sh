@@ -7,99 +7,49 @@
 set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
-TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
-mkdir -p "$TMP"
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
 
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-# start_server ARGS...: `wsprobe serve ARGS` on port 0; sets server_pid, url and port.
+# start_server ARGS...: `wsprobe serve ARGS` on port 0; sets pid, url and port.
 start_server() {
-  "$WSPROBE" serve --listen 127.0.0.1:0 "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    url="$(sed -n 's/^listening on //p' "$TMP/server.out" | head -n1)"
-    if [[ -n "$url" ]]; then
-      port="$(sed -n 's#^ws://127\.0\.0\.1:\([0-9]*\)/$#\1#p' <<<"$url")"
-      return 0
-    fi
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "FAIL: wsprobe serve $* did not start" >&2
-  cat "$TMP/server.err" >&2
-  return 1
+  start_serve server "$@"
+  port="$(sed -n 's#^ws://127\.0\.0\.1:\([0-9]*\)/$#\1#p' <<<"$url")"
 }
 
 # stop_server: SIGTERM, and the server must exit 0 within 5 s.
-stop_server() {
-  kill -TERM "$server_pid"
-  local rc=0
-  for _ in $(seq 1 50); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  wait "$server_pid" || rc=$?
-  server_pid=""
-  [[ "$rc" == 0 ]] || { echo "FAIL: server exit code $rc after SIGTERM" >&2; return 1; }
-}
+stop_server() { stop "$pid" || fail "server exit code $? after SIGTERM"; }
 
 # listeners: how many sockets listen on $port.
 listeners() {
   ss -Hltn "sport = :$port" | wc -l
 }
 
-# run_load NAME ARGS...: `wsprobe load` must exit 0; the report lands in $TMP/NAME/load.json.
+# run_load NAME ARGS...: `wsprobe load` must exit 0; the report lands in $tmp/NAME/load.json.
 run_load() {
   local name="$1"
   shift
   local rc=0
-  timeout 30 "$WSPROBE" load "$url" "$@" --threads 2 --quiet --report-dir "$TMP/$name" \
-    >"$TMP/$name.out" 2>"$TMP/$name.err" || rc=$?
-  if [[ "$rc" != 0 ]]; then
-    echo "FAIL: $name: exit code $rc" >&2
-    cat "$TMP/$name.err" >&2
-    return 1
-  fi
+  timeout 30 "$WSPROBE" load "$url" "$@" --threads 2 --quiet --report-dir "$tmp/$name" \
+    >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
+  [[ "$rc" == 0 ]] || fail "$name: exit code $rc: $(cat "$tmp/$name.err")"
 }
 
 # check NAME PYTHON-EXPRESSIONS...: each expression, over s (the summary), is true.
-check() {
-  local name="$1"
-  shift
-  "$PY" - "$TMP/$name/load.json" "$name" "$@" <<'PYEOF'
-import json, sys
-path, name, checks = sys.argv[1], sys.argv[2], sys.argv[3:]
-s = json.load(open(path))["summary"]
-bad = [c for c in checks if not eval(c, {"s": s})]
-if bad:
-    print(f"FAIL: {name}: " + "; ".join(bad), file=sys.stderr)
-    print(json.dumps(s, indent=1), file=sys.stderr)
-    sys.exit(1)
-PYEOF
-}
+check() { check_json "$1" "$tmp/$1/load.json" "${@:2}"; }
 
 summary() {
-  "$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['summary'][sys.argv[2]])" \
-    "$TMP/$1/load.json" "$2"
+  "$py" -c "import json,sys; print(json.load(open(sys.argv[1]))['summary'][sys.argv[2]])" \
+    "$tmp/$1/load.json" "$2"
 }
 
 NO_ERRORS='all(n == 0 for n in s["errors"].values())'
 
 # 1. The sink on two threads: two listeners on one port.
 start_server --sink --threads 2
-[[ "$(listeners)" == 2 ]] || { echo "FAIL: sink --threads 2: $(listeners) listeners" >&2; exit 1; }
+[[ "$(listeners)" == 2 ]] || fail "sink --threads 2: $(listeners) listeners"
 
 # 2. A third-party client (Python websockets): handshake, a ping answered with its payload, four
 # messages (one fragmented) that get no answer, and our close echoed with its code.
-"$PY" - "$url" <<'PYEOF'
+"$py" - "$url" <<'PYEOF'
 import asyncio, sys
 import websockets
 
@@ -136,18 +86,15 @@ check idle "$NO_ERRORS" 's["connections"] == 20' 's["pings_sent"] >= 60' \
 
 # 5. On stop the sink counts every connection, message and payload byte it was sent.
 stop_server
-line="$(grep '^sink: ' "$TMP/server.err" || true)"
+line="$(grep '^sink: ' "$tmp/server.err" || true)"
 sent="$(summary sendonly messages_sent)"
 sent_bytes="$(summary sendonly bytes_sent)"
 expected="sink: $((1 + 8 + 20)) connections, $((4 + sent)) messages, $((1015 + sent_bytes)) payload bytes received"
-if [[ "$line" != "$expected" ]]; then
-  echo "FAIL: sink said '$line', expected '$expected'" >&2
-  exit 1
-fi
+[[ "$line" == "$expected" ]] || fail "sink said '$line', expected '$expected'"
 
 # 6. The Beast echo server on two threads: two listeners, every connection up and echoed.
 start_server --impl beast --threads 2
-[[ "$(listeners)" == 2 ]] || { echo "FAIL: beast --threads 2: $(listeners) listeners" >&2; exit 1; }
+[[ "$(listeners)" == 2 ]] || fail "beast --threads 2: $(listeners) listeners"
 run_load beast --connections 20 --rate 1000 --duration 1
 check beast "$NO_ERRORS" 's["connections"] == 20' 's["messages_received"] == s["messages_sent"] > 800'
 stop_server

@@ -4,18 +4,7 @@
 set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
-TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
-mkdir -p "$TMP"
-
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 # expect_error "MESSAGE" ARGS...: `wsprobe serve ARGS` exits 2 and stderr contains MESSAGE.
 # A command that unexpectedly starts a server is stopped after 3 s (timeout) and fails.
@@ -23,15 +12,13 @@ expect_error() {
   local message="$1"
   shift
   local rc=0
-  timeout 3 "$WSPROBE" serve "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+  timeout 3 "$WSPROBE" serve "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
   if [[ $rc -ne 2 ]]; then
-    echo "FAIL: serve $* exited $rc (expected 2); stderr: $(cat "$TMP/err")" >&2
-    failed=1
-  elif ! grep -qF -- "$message" "$TMP/err"; then
-    echo "FAIL: serve $*: stderr lacks '$message'; it was: $(cat "$TMP/err")" >&2
-    failed=1
+    fail_later "serve $* exited $rc (expected 2); stderr: $(cat "$tmp/err")"
+  elif ! grep -qF -- "$message" "$tmp/err"; then
+    fail_later "serve $*: stderr lacks '$message'; it was: $(cat "$tmp/err")"
   else
-    echo "ok   serve $*  ->  $(head -n1 "$TMP/err")"
+    echo "ok   serve $*  ->  $(head -n1 "$tmp/err")"
   fi
 }
 
@@ -40,46 +27,32 @@ expect_error "bad listen address 'nope': expected HOST:PORT" --listen nope
 expect_error "bad listen address '127.0.0.1:99999': port must be a number from 0 to 65535" \
   --listen 127.0.0.1:99999
 expect_error "unknown --impl 'nginx' (beast or wsprobe)" --impl nginx
-expect_error "--cert needs --key" --cert "$TMP/cert.pem"
-expect_error "--key needs --cert" --key "$TMP/key.pem"
+expect_error "--cert needs --key" --cert "$tmp/cert.pem"
+expect_error "--key needs --cert" --key "$tmp/key.pem"
 expect_error "--fault needs --impl wsprobe" --fault no-pong
 expect_error "unknown fault 'no-such-fault'" --impl wsprobe --fault no-such-fault --listen 127.0.0.1:0
-expect_error "cannot read certificate '$TMP/missing.pem': No such file or directory" \
-  --listen 127.0.0.1:0 --cert "$TMP/missing.pem" --key "$TMP/missing.key"
-echo "not a certificate" >"$TMP/junk.pem"
-expect_error "cannot use certificate '$TMP/junk.pem'" \
-  --listen 127.0.0.1:0 --cert "$TMP/junk.pem" --key "$TMP/junk.pem"
+expect_error "cannot read certificate '$tmp/missing.pem': No such file or directory" \
+  --listen 127.0.0.1:0 --cert "$tmp/missing.pem" --key "$tmp/missing.key"
+echo "not a certificate" >"$tmp/junk.pem"
+expect_error "cannot use certificate '$tmp/junk.pem'" \
+  --listen 127.0.0.1:0 --cert "$tmp/junk.pem" --key "$tmp/junk.pem"
 
 # A port in use: one server holds it, a second on the same port must refuse to start.
-"$WSPROBE" serve --listen 127.0.0.1:0 >"$TMP/first.out" 2>"$TMP/first.err" &
-server_pid=$!
-url=""
-for _ in $(seq 1 100); do
-  url="$(head -n1 "$TMP/first.out" 2>/dev/null | sed -n 's/^listening on //p')"
-  [[ -n "$url" ]] && break
-  sleep 0.1
-done
-if [[ -z "$url" ]]; then
-  echo "FAIL: the first server did not start: $(cat "$TMP/first.err")" >&2
-  exit 1
-fi
+start_serve first
 hostport="${url#ws://}"
 hostport="${hostport%/}"
 for impl in beast wsprobe; do
   expect_error "cannot listen on $hostport: address already in use" --impl "$impl" \
     --listen "$hostport"
 done
-kill -TERM "$server_pid"
-wait "$server_pid" || { echo "FAIL: first server exited $? after SIGTERM" >&2; failed=1; }
-server_pid=""
+stop "$pid" || fail_later "first server exited $? after SIGTERM"
 
 # --list-faults prints one line per fault and exits 0.
-if "$WSPROBE" serve --list-faults >"$TMP/faults" && [[ -s "$TMP/faults" ]] &&
-  grep -q "^accept-unmasked " "$TMP/faults"; then
-  echo "ok   serve --list-faults ($(wc -l <"$TMP/faults") faults)"
+if "$WSPROBE" serve --list-faults >"$tmp/faults" && [[ -s "$tmp/faults" ]] &&
+  grep -q "^accept-unmasked " "$tmp/faults"; then
+  echo "ok   serve --list-faults ($(wc -l <"$tmp/faults") faults)"
 else
-  echo "FAIL: serve --list-faults" >&2
-  failed=1
+  fail_later "serve --list-faults"
 fi
 
 [[ $failed -eq 0 ]] && echo "serve_cli_errors: all checks passed"

@@ -6,63 +6,24 @@ set -euo pipefail
 
 : "${WSPROBE:?path to the wsprobe binary}"
 : "${WSPROBE_SOURCE_DIR:?path to the source tree}"
-TMP="${WSPROBE_TEST_TMP:-$(mktemp -d)}"
-mkdir -p "$TMP"
-PY=/usr/bin/python3  # Debian's, with python3-websockets (the one on PATH may lack it)
+. "$(dirname "$0")/lib.sh"
 CHECK="$WSPROBE_SOURCE_DIR/tests/integration/peers/echo_check.py"
 IMPLS="${IMPLS:-beast wsprobe}"
 
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-failed=0
 ran=0
 
-# start_server OUT ARGS...: starts `wsprobe serve ARGS` with stdout in OUT, sets server_pid and
-# url (from the first line, "listening on URL").
+# start_server NAME ARGS...: starts `wsprobe serve ARGS` with stdout in $tmp/NAME.out; sets pid and
+# url, or says why not and returns 1.
 start_server() {
-  local out="$1"
-  shift
-  "$WSPROBE" serve "$@" >"$out" 2>"$out.err" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    if [[ -s "$out" ]]; then
-      url="$(head -n1 "$out" | sed -n 's/^listening on //p')"
-      [[ -n "$url" ]] && return 0
-    fi
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "FAIL: wsprobe serve $* printed no 'listening on' line; stderr:" >&2
-  cat "$out.err" >&2
+  start "$WSPROBE" serve "${@:2}" >"$tmp/$1.out" 2>"$tmp/$1.err"
+  pid=$!
+  url=$(listening_url "$tmp/$1.out" 10 "$pid") && return 0
+  fail_later "wsprobe serve ${*:2} printed no 'listening on' line; stderr: $(cat "$tmp/$1.err")"
   return 1
 }
 
 # stop_server: SIGTERM, then it must exit 0 within 5 s.
-stop_server() {
-  kill -TERM "$server_pid"
-  for _ in $(seq 1 50); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$server_pid" 2>/dev/null; then
-    echo "FAIL: server $server_pid still running 5 s after SIGTERM" >&2
-    return 1
-  fi
-  local rc=0
-  wait "$server_pid" || rc=$?
-  server_pid=""
-  if [[ $rc -ne 0 ]]; then
-    echo "FAIL: server exited $rc after SIGTERM (expected 0)" >&2
-    return 1
-  fi
-}
+stop_server() { stop "$pid" || fail_later "server exited $? after SIGTERM (expected 0)"; }
 
 for impl in $IMPLS; do
   # Skip an implementation only if serve itself says it does not exist yet.
@@ -74,38 +35,24 @@ for impl in $IMPLS; do
   for tls in "" "--tls"; do
     name="$impl${tls:+ tls}"
     echo "== $name"
-    if ! start_server "$TMP/serve-$impl$tls.out" --impl "$impl" --listen 127.0.0.1:0 $tls; then
-      failed=1
-      continue
-    fi
+    start_server "serve-$impl$tls" --impl "$impl" --listen 127.0.0.1:0 $tls || continue
     scheme="${url%%://*}"
     expected_scheme=ws
     [[ -n "$tls" ]] && expected_scheme=wss
-    if [[ "$scheme" != "$expected_scheme" ]]; then
-      echo "FAIL: $name announced $url, expected a $expected_scheme:// URL" >&2
-      failed=1
-    fi
-    if ! "$PY" "$CHECK" "$url"; then
-      echo "FAIL: echo check against $name ($url)" >&2
-      failed=1
-    fi
-    stop_server || failed=1
+    [[ "$scheme" == "$expected_scheme" ]] ||
+      fail_later "$name announced $url, expected a $expected_scheme:// URL"
+    "$py" "$CHECK" "$url" || fail_later "echo check against $name ($url)"
+    stop_server
     ran=$((ran + 1))
   done
   # --max-message-size is honoured: a larger message is refused with close code 1009.
   echo "== $impl --max-message-size 1000"
-  if start_server "$TMP/serve-$impl-limit.out" --impl "$impl" --listen 127.0.0.1:0 \
-    --max-message-size 1000; then
-    "$PY" "$CHECK" "$url" --too-big 1001 || failed=1
-    stop_server || failed=1
-  else
-    failed=1
+  if start_server "serve-$impl-limit" --impl "$impl" --listen 127.0.0.1:0 --max-message-size 1000; then
+    "$py" "$CHECK" "$url" --too-big 1001 || failed=1
+    stop_server
   fi
 done
 
-if [[ $ran -eq 0 ]]; then
-  echo "FAIL: no implementation was checked" >&2
-  exit 1
-fi
+[[ $ran -ne 0 ]] || fail "no implementation was checked"
 [[ $failed -eq 0 ]] && echo "serve_echo: all $ran server configurations echoed correctly"
 exit $failed
