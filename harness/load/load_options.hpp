@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,5 +63,51 @@ struct load_options {
   // percentiles of every second from them).
   bool series_histograms = false;
 };
+
+// What `wsprobe load` was given on its command line, as typed; an option left out is nullopt (an
+// option given an empty value is not: "--shard ''" must not mean "unsharded"). Numbers are
+// parsed by make_load_options, so that every bad value gets a message that names its option.
+struct load_args {
+  using text = std::optional<std::string>;
+  std::string url;
+  text connections;
+  text connect_rate;
+  text max_pending_handshakes;
+  text duration_s;
+  text warmup_s;
+  text rate;
+  text rate_per_conn;
+  text in_flight;
+  bool idle = false;
+  text ping_interval_s;
+  bool send_only = false;
+  text size;
+  text size_dist;
+  bool text_messages = false;  // --text
+  bool binary = false;
+  text payload_file;
+  text threads;
+  std::vector<std::string> source_ips;  // each may hold a comma-separated list
+  text shard;
+  text start_at;
+  bool insecure = false;
+  text ca_file;
+};
+
+// The largest message --size, --size-dist and --payload-file may ask for: a message is built
+// whole in its connection's write buffer.
+inline constexpr std::uint64_t max_message_size = std::uint64_t{1} << 30;
+// The longest --duration, --warmup and --ping-interval, and how far --start-at may be from now.
+inline constexpr std::chrono::hours max_load_time{24 * 365};
+inline constexpr std::chrono::hours max_start_distance{24 * 7};
+
+// Checks the command line and fills `out`. Returns "" when all is well, else one line that names
+// the option and its value, e.g. "--rate 0: must be a number of messages per second above 0".
+// `shard_env` is the value of JOB_COMPLETION_INDEX (nullptr when unset), `cores` the default
+// --threads, `now` what
+// --start-at is compared with. Reads --payload-file and binds each --source-ip once (port 0) to
+// be sure it is an address of this machine.
+std::string make_load_options(const load_args& args, load_options& out, const char* shard_env,
+                              std::size_t cores, std::chrono::system_clock::time_point now);
 
 }  // namespace wsprobe::load

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "harness/load/load_stats.hpp"
 #include "harness/load/load_worker.hpp"
 
 namespace wsprobe::load {
@@ -24,21 +25,41 @@ constexpr auto finish_grace = std::chrono::seconds(2);
 // Loopback sources to spread connections over when none are given.
 constexpr std::size_t loopback_sources = 64;
 
-std::vector<tcp::endpoint> resolve(const net::ws_url& url) {
+// The target's address: the first one the resolver gives, or with --source-ip the first of the
+// sources' family. Empty (and `error` set) when the name does not resolve.
+std::vector<tcp::endpoint> resolve(const load_options& o, std::string& error) {
+  const auto& url = o.url;
   asio::io_context io;
   tcp::resolver resolver(io);
   boost::system::error_code ec;
   auto results =
       resolver.resolve(url.host, std::to_string(url.port), tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
-    throw std::runtime_error("cannot resolve '" + url.host + "': " + ec.message());
+    error = "cannot resolve '" + url.host + "': " + (ec ? ec.message() : "no address");
+    return {};
   }
-  std::vector<tcp::endpoint> out;
-  for (const auto& r : results) out.push_back(r.endpoint());
-  // One address family for every connection: the first one the resolver gave.
-  const auto family = out.front().protocol();
-  std::erase_if(out, [&](const tcp::endpoint& e) { return e.protocol() != family; });
-  return {out.front()};
+  for (const auto& r : results) {
+    const auto address = r.endpoint().address();
+    if (o.source_ips.empty() || address.is_v4() == o.source_ips.front().is_v4()) {
+      return {r.endpoint()};
+    }
+  }
+  const bool v4 = o.source_ips.front().is_v4();
+  throw load_usage_error("--source-ip " + o.source_ips.front().to_string() + ": " + url.host +
+                         " has no " + (v4 ? "IPv4" : "IPv6") + " address to connect to from it");
+}
+
+// A run that could not start: every connection failed to connect.
+load_result unreachable(const load_options& o, std::string error) {
+  load_result r;
+  r.started_at = std::chrono::system_clock::now();
+  r.connect_errors = o.connections;
+  for (std::size_t k = 0; k < error_kind_count; ++k) {
+    r.errors[std::string(to_string(static_cast<error_kind>(k)))] = 0;
+  }
+  r.errors[std::string(to_string(error_kind::connect_failed))] = o.connections;
+  r.target_error = std::move(error);
+  return r;
 }
 
 // 127.0.0.1, 127.0.0.2, … : many source addresses, so that the ephemeral ports of one do not
@@ -108,7 +129,9 @@ std::uint64_t load_result::error_total() const {
 
 load_result run_load(const load_options& given, std::FILE* status, const stop_flag& stop) {
   load_options options = given;
-  const auto targets = resolve(options.url);
+  std::string target_error;
+  const auto targets = resolve(options, target_error);
+  if (targets.empty()) return unreachable(options, std::move(target_error));
   if (options.source_ips.empty() && targets.front().address().is_loopback() &&
       targets.front().address().is_v4()) {
     options.source_ips = loopback_spread(options.connections);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +58,9 @@ struct load_result {
   latency_histogram upgrade_us;  // opening handshake: request sent to 101 validated
   latency_histogram ping_us;     // ping to pong (idle runs)
   std::vector<series_point> series;
+  // Set when the target's name could not be resolved: nothing ran, and every connection is
+  // counted as connect_failed (the report is written all the same, exit code 2).
+  std::string target_error;
 
   // Offered: what the schedule meant to send per second (open loop); otherwise what was sent.
   double offered_rate() const;
@@ -70,8 +74,14 @@ struct stop_flag {
   std::atomic<bool> requested{false};
 };
 
-// Runs the load; status lines go to `status` (nullptr: none). Throws std::runtime_error when the
-// target cannot be resolved.
+// Options that cannot work together with the target, found once it is resolved (e.g. IPv6
+// --source-ip addresses and a target with IPv4 addresses only): nothing ran.
+struct load_usage_error : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+// Runs the load; status lines go to `status` (nullptr: none). An unresolvable target is reported
+// in load_result::target_error; throws load_usage_error (see above).
 load_result run_load(const load_options& options, std::FILE* status, const stop_flag& stop);
 
 }  // namespace wsprobe::load
