@@ -24,8 +24,10 @@ struct serve_options {
   std::string key_file;
   std::vector<std::string> faults;
   bool list_faults = false;
-  std::uint64_t max_message_size = reference::server_config{}.max_message_size;
-  std::size_t threads = 1;
+  // Signed, so that a negative value is refused rather than wrapped around to a huge one.
+  std::int64_t max_message_size =
+      static_cast<std::int64_t>(reference::server_config{}.max_message_size);
+  std::int64_t threads = 1;
   bool sink = false;
   bool impl_given = false;
 };
@@ -56,8 +58,13 @@ int serve(const serve_options& options) {
   if (options.cert_file.empty() != options.key_file.empty()) {
     return usage_error(options.cert_file.empty() ? "--key needs --cert" : "--cert needs --key");
   }
-  if (options.max_message_size == 0) return usage_error("--max-message-size must be at least 1");
-  if (options.threads == 0) return usage_error("--threads must be at least 1");
+  if (options.max_message_size < 1) {
+    return usage_error("--max-message-size " + std::to_string(options.max_message_size) +
+                       ": must be at least 1");
+  }
+  if (options.threads < 1) {
+    return usage_error("--threads " + std::to_string(options.threads) + ": must be at least 1");
+  }
   if (options.sink && (options.impl_given || !options.faults.empty())) {
     return usage_error("--sink is a server of its own: no --impl, no --fault");
   }
@@ -78,8 +85,8 @@ int serve(const serve_options& options) {
   config.cert_file = options.cert_file;
   config.key_file = options.key_file;
   config.faults = options.faults;
-  config.max_message_size = options.max_message_size;
-  config.threads = options.threads;
+  config.max_message_size = static_cast<std::uint64_t>(options.max_message_size);
+  config.threads = static_cast<std::size_t>(options.threads);
 
   try {
     if (options.sink) return reference::run_sink_server(config);
