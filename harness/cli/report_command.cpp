@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "harness/cli/commands.hpp"
@@ -72,7 +74,7 @@ int run_load_merge(const merge_options& opt) {
   for (const auto& [kind, n] : s["errors"].items()) errors += n.get<std::uint64_t>();
   if (!opt.quiet) {
     std::printf(
-        "merged %zu load reports (%zu shards): %llu connections, %llu messages received, "
+        "merged %zu load reports (%zu runs): %llu connections, %llu messages received, "
         "%llu errors: %s\n",
         inputs.size(), merged.report["shards"].size(),
         static_cast<unsigned long long>(s.value("connections", std::uint64_t{0})),
@@ -82,22 +84,54 @@ int run_load_merge(const merge_options& opt) {
   return errors > 0 ? 1 : 0;
 }
 
+// "X is neither …" when an input is JSON of some other kind: the conformance merge alone would
+// only say that it is not a conformance report, to someone who may have meant a load report.
+std::string other_json(const std::vector<std::string>& inputs) {
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(in, ec)) continue;
+    std::ifstream file(in);
+    const auto j = nlohmann::json::parse(file, nullptr, false);
+    if (j.is_discarded()) continue;
+    const std::string schema =
+        j.is_object() && j.contains("schema") && j["schema"].is_string() ? j["schema"] : "";
+    if (schema != "wsprobe-report/1" && schema != "wsprobe-load/1") {
+      return in +
+             " is neither a conformance report (schema wsprobe-report/1) nor a load report "
+             "(schema wsprobe-load/1)";
+    }
+  }
+  return {};
+}
+
 int run_merge(const merge_options& opt) {
+  if (opt.inputs.empty()) {
+    return fail("merge", "nothing to merge: give report folders or load.json files");
+  }
+  for (const std::string& in : opt.inputs) {
+    std::error_code ec;
+    if (!std::filesystem::exists(in, ec)) {
+      return fail("merge", "cannot read '" + in + "': no such file or folder");
+    }
+    const std::filesystem::path dir = in;
+    if (std::filesystem::is_directory(dir, ec) && !std::filesystem::exists(dir / "index.json") &&
+        !std::filesystem::exists(dir / "load.json")) {
+      return fail("merge", "'" + in + "' holds neither index.json nor load.json");
+    }
+  }
   std::size_t load_inputs = 0;
   for (const std::string& in : opt.inputs) load_inputs += load::is_load_report(in) ? 1 : 0;
-  if (load_inputs == opt.inputs.size()) return run_load_merge(opt);
-  if (load_inputs != 0) {
-    return fail("merge",
-                "load reports (load.json) and conformance reports (index.json) cannot "
-                "be merged together");
-  }
+  // With a load report among them, every input must be one: read_load_report says why another
+  // is not (a conformance report, not JSON, another schema).
+  if (load_inputs != 0) return run_load_merge(opt);
   std::vector<report::merge_input> inputs;
   ojson merged;
   try {
     for (const std::string& in : opt.inputs) inputs.push_back(report::read_report(in));
     merged = report::merge_reports(inputs, WSPROBE_VERSION);
   } catch (const report::merge_error& e) {
-    return fail("merge", e.what());
+    const std::string other = other_json(opt.inputs);
+    return fail("merge", other.empty() ? std::string(e.what()) : other);
   }
   inputs.clear();  // the merged document holds copies; free the inputs before rendering
   try {
@@ -170,8 +204,7 @@ void add_report_command(CLI::App& app, int& exit_code) {
       ->add_option("inputs", merge->inputs,
                    "report folders (or index.json files), or load.json files (or folders "
                    "holding a load.json and no index.json)")
-      ->required()
-      ->expected(1, -1);
+      ->expected(1, -1);  // not required: no input gets our own message, not CLI11's
   merge_cmd
       ->add_option("--out", merge->out,
                    "folder for the merged index.json and index.html (or load.json and load.html)")

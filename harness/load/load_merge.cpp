@@ -300,20 +300,108 @@ bool is_load_report(const fs::path& path) {
   return j && j->is_object() && j->value("schema", "") == load_schema;
 }
 
-load_merge_input read_load_report(const fs::path& path) {
-  std::error_code ec;
-  const fs::path file = fs::is_directory(path, ec) ? path / "load.json" : path;
-  const auto j = read_json(file);
-  if (!j) throw load_merge_error("cannot read JSON from " + file.string());
-  if (!j->is_object() || j->value("schema", "") != load_schema) {
-    throw load_merge_error(file.string() + " is not a load report (schema " + load_schema + ")");
-  }
-  return {file.string(), *j};
+namespace {
+
+bool is_count(const json& v) {
+  return v.is_number_unsigned() || v.is_number_integer();
 }
 
-load_merge_result merge_load_reports(const std::vector<load_merge_input>& inputs,
-                                     const std::string& version) {
-  if (inputs.empty()) throw load_merge_error("no load reports to merge");
+// "" when `shard` is null or {index, count} with 0 <= index < count.
+std::string shard_problem(const json& shard, const std::string& where) {
+  if (shard.is_null()) return {};
+  if (!shard.is_object() || !is_count(field(shard, "index")) || !is_count(field(shard, "count")) ||
+      shard["index"].get<std::int64_t>() < 0 || shard["count"].get<std::int64_t>() < 1 ||
+      shard["index"].get<std::int64_t>() >= shard["count"].get<std::int64_t>()) {
+    return where + " must be null or {index, count} with 0 <= index < count";
+  }
+  return {};
+}
+
+// What the merge relies on in a load report, so that a damaged file is refused by name instead of
+// failing half way through the merge.
+std::string structure_problem(const json& r) {
+  if (!field(r, "summary").is_object()) return "no summary object";
+  const json& summary = r["summary"];
+  if (summary.contains("errors") && !summary["errors"].is_object()) {
+    return "summary.errors is not an object";
+  }
+  if (summary.contains("interrupted") && !summary["interrupted"].is_boolean()) {
+    return "summary.interrupted is not true or false";
+  }
+  if (r.contains("params")) {
+    if (!r["params"].is_object()) return "params is not an object";
+    // A merged report's params.shard is {count, merged, missing}; its shards[] are checked below.
+    if (!r.contains("shards")) {
+      if (auto p = shard_problem(field(r["params"], "shard"), "params.shard"); !p.empty()) {
+        return p;
+      }
+    }
+  }
+  if (r.contains("shards")) {
+    if (!r["shards"].is_array()) return "shards is not an array";
+    for (const auto& s : r["shards"]) {
+      if (!s.is_object()) return "shards[] holds something that is not an object";
+      if (auto p = shard_problem(field(s, "shard"), "shards[].shard"); !p.empty()) return p;
+    }
+  }
+  if (r.contains("series")) {
+    if (!r["series"].is_array()) return "series is not an array";
+    for (const auto& p : r["series"]) {
+      if (!p.is_object()) return "series[] holds something that is not an object";
+      if (p.contains("t") && !p["t"].is_number()) return "series[].t is not a number";
+    }
+  }
+  if (r.contains("histograms")) {
+    if (!r["histograms"].is_object()) return "histograms is not an object";
+    for (const auto& [name, pairs] : r["histograms"].items()) {
+      if (!pairs.is_array()) return "histograms." + name + " is not an array";
+      for (const auto& pair : pairs) {
+        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_unsigned() ||
+            !pair[1].is_number_unsigned()) {
+          return "histograms." + name + " holds something that is not a [value_us, count] pair";
+        }
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+load_merge_input read_load_report(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    throw load_merge_error("cannot read '" + path.string() + "': no such file or folder");
+  }
+  const bool folder = fs::is_directory(path, ec);
+  const fs::path file = folder ? path / "load.json" : path;
+  if (folder && !fs::exists(file, ec)) {
+    throw load_merge_error("'" + path.string() + "' holds no load.json");
+  }
+  std::ifstream in(file);
+  if (!in) throw load_merge_error("cannot read '" + file.string() + "'");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception&) {
+    throw load_merge_error(file.string() + " is not JSON");
+  }
+  if (!j.is_object() || j.value("schema", "") != load_schema) {
+    std::string what = "no schema";
+    if (j.is_object() && j.contains("schema")) what = "its schema is " + j["schema"].dump();
+    throw load_merge_error(file.string() + " is not a load report (schema " + load_schema + "; " +
+                           what + ")");
+  }
+  if (auto problem = structure_problem(j); !problem.empty()) {
+    throw load_merge_error(file.string() + " is not a usable load report: " + problem);
+  }
+  return {file.string(), std::move(j)};
+}
+
+namespace {
+
+load_merge_result merge_checked(const std::vector<load_merge_input>& inputs,
+                                const std::string& version) {
   load_merge_result result;
   auto& warnings = result.warnings;
 
@@ -322,9 +410,6 @@ load_merge_result merge_load_reports(const std::vector<load_merge_input>& inputs
   std::vector<std::size_t> indices;
   bool unsharded = false;
   for (const auto& in : inputs) {
-    if (in.report.value("schema", "") != load_schema) {
-      throw load_merge_error(in.source + " is not a load report (schema " + load_schema + ")");
-    }
     for (const auto& [index, count] : shards_of(in.report, unsharded)) {
       if (shard_count != 0 && count != shard_count) {
         throw load_merge_error("shards of different splits: " + std::to_string(count) + " and " +
@@ -395,6 +480,52 @@ load_merge_result merge_load_reports(const std::vector<load_merge_input>& inputs
   out["histograms"] = std::move(hist);
   out["shards"] = std::move(shards);
   return result;
+}
+
+}  // namespace
+
+load_merge_result merge_load_reports(const std::vector<load_merge_input>& inputs,
+                                     const std::string& version) {
+  if (inputs.empty()) throw load_merge_error("no load reports to merge");
+  for (const auto& in : inputs) {
+    if (!in.report.is_object() || in.report.value("schema", "") != load_schema) {
+      throw load_merge_error(in.source + " is not a load report (schema " + load_schema + ")");
+    }
+    if (auto problem = structure_problem(in.report); !problem.empty()) {
+      throw load_merge_error(in.source + " is not a usable load report: " + problem);
+    }
+  }
+  // The same unsharded run given twice (a file and its folder, a copy, or inside a merged input)
+  // would count twice. Shards of a split are caught by their index, naming the shard.
+  std::vector<std::pair<json, std::string>> runs;  // (identity, where it came from)
+  for (const auto& in : inputs) {
+    const auto add = [&](const json& run) {
+      if (!field(run, "shard").is_null() || !field(field(run, "params"), "shard").is_null()) {
+        return;
+      }
+      json identity = {{"started_at", field(run, "started_at")},
+                       {"params", field(run, "params")},
+                       {"summary", field(run, "summary")}};
+      for (const auto& [seen, source] : runs) {
+        if (seen == identity) {
+          throw load_merge_error(source + " and " + in.source +
+                                 " hold the same run: it would be counted twice");
+        }
+      }
+      runs.emplace_back(std::move(identity), in.source);
+    };
+    if (field(in.report, "shards").is_array()) {
+      for (const auto& s : in.report["shards"]) add(s);
+    } else {
+      add(in.report);
+    }
+  }
+  try {
+    return merge_checked(inputs, version);
+  } catch (const json::exception& e) {
+    throw load_merge_error(std::string("a load report has a field of an unexpected type: ") +
+                           e.what());
+  }
 }
 
 }  // namespace wsprobe::load
