@@ -1,15 +1,19 @@
 #include "harness/load/load_connection.hpp"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
+#include <cerrno>
 #include <cstring>
 #include <string_view>
 
@@ -57,31 +61,75 @@ bool would_block(const error_code& ec) {
   return ec == asio::error::would_block || ec == asio::error::try_again;
 }
 
+// Plain TCP I/O goes straight to the descriptor, which is non-blocking from its creation (Asio's
+// own read_some would block on a descriptor it was not told about, and telling it costs a
+// system call per connection).
+std::size_t receive_some(int fd, std::span<std::uint8_t> into, error_code& ec) {
+  for (;;) {
+    const auto n = ::recv(fd, into.data(), into.size(), 0);
+    if (n > 0) {
+      ec = {};
+      return static_cast<std::size_t>(n);
+    }
+    if (n == 0) {
+      ec = asio::error::eof;
+      return 0;
+    }
+    if (errno != EINTR) {
+      ec = error_code(errno, boost::system::system_category());
+      return 0;
+    }
+  }
+}
+
+std::size_t send_some(int fd, const std::uint8_t* data, std::size_t size, error_code& ec) {
+  for (;;) {
+    const auto n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n >= 0) {
+      ec = {};
+      return static_cast<std::size_t>(n);
+    }
+    if (errno != EINTR) {
+      ec = error_code(errno, boost::system::system_category());
+      return 0;
+    }
+  }
+}
+
 }  // namespace
 
-template <bool Write>
+template <void (load_connection::*Then)(error_code)>
 struct load_connection::ready_handler {
   using allocator_type = op_allocator<void>;
   allocator_type get_allocator() const noexcept { return allocator_type(c->w_.ops_); }
-  void operator()(const error_code& ec) const {
-    if constexpr (Write) {
-      c->on_writable(ec);
-    } else {
-      c->on_readable(ec);
-    }
-  }
+  void operator()(const error_code& ec) const { (c->*Then)(ec); }
   load_connection* c;
 };
 
+// What a plain TCP connection needs only while it opens.
+struct load_connection::opening_state {
+  clock::time_point started;
+  clock::time_point connected;
+  std::array<char, load_worker::key_size> key{};  // our Sec-WebSocket-Key, base64
+  std::size_t request_sent = 0;
+  // Only when the 101 is split over reads; a 101 that comes whole is parsed by the worker's.
+  std::unique_ptr<wire::response_parser> parser;
+};
+
 load_connection::load_connection(load_worker& worker, std::size_t id)
-    : w_(worker),
-      socket_(worker.ctx_.get_executor()),
-      st_(std::make_unique<connection_state>()),
-      id_(static_cast<std::uint32_t>(id)) {
-  st_->timer = std::make_unique<connection_state::timer_type>(worker.ctx_.get_executor());
-}
+    : w_(worker), socket_(worker.ctx_.get_executor()), id_(static_cast<std::uint32_t>(id)) {}
 
 load_connection::~load_connection() = default;
+
+void load_connection::start() {
+  if (!w_.options_.url.secure) {
+    open_plain();
+    return;
+  }
+  st_ = std::make_unique<connection_state>();
+  st_->timer = std::make_unique<connection_state::timer_type>(w_.ctx_.get_executor());
+  asio::co_spawn(w_.ctx_, run_tls(), asio::detached);
+}
 
 std::uint64_t load_connection::outstanding() const {
   // Nothing more comes back once the read side is over.
@@ -125,6 +173,178 @@ void load_connection::fail(error_kind kind) {
 void load_connection::fail_opening(error_kind kind) {
   // Cut short by the deadline, or by the end of the run: it did not open in time.
   fail(open_timed_out_ || w_.drained_ ? error_kind::timeout : kind);
+}
+
+clock::time_point load_connection::open_deadline() const {
+  return open_->started + w_.options_.connect_timeout;
+}
+
+void load_connection::open_timed_out() {
+  if (!open_) return;
+  open_timed_out_ = true;
+  abort();  // the pending wait ends with an error, which fails the opening
+}
+
+void load_connection::open_plain() {
+  const auto& o = w_.options_;
+  open_ = std::make_unique<opening_state>();
+  open_->started = clock::now();
+  w_.opening_.push_back(this);
+  const auto& target = w_.targets_[id_ % w_.targets_.size()];
+  // Non-blocking from the start, and TCP_NODELAY before connect(): no later system calls.
+  const int fd =
+      ::socket(target.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  if (fd < 0) {
+    plain_failed(error_kind::connect_failed);
+    return;
+  }
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  bool ok = true;
+  if (!o.source_ips.empty()) {
+    const tcp::endpoint source(o.source_ips[id_ % o.source_ips.size()], 0);
+    // Bind the address only; the port is chosen at connect time, per destination, so that
+    // many connections from one address do not exhaust the ephemeral ports (Linux >= 4.2).
+    ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    ok = ::bind(fd, source.data(), static_cast<socklen_t>(source.size())) == 0;
+  }
+  // EINPROGRESS is the normal answer of a non-blocking connect().
+  int connect_errno = 0;
+  if (ok && ::connect(fd, target.data(), static_cast<socklen_t>(target.size())) != 0 &&
+      errno != EINPROGRESS) {
+    connect_errno = errno;
+    ok = false;
+  }
+  error_code ec;
+  if (ok) socket_.assign(target.protocol(), fd, ec);
+  if (!ok || ec) {
+    ::close(fd);
+    plain_failed(connect_errno == ECONNREFUSED ? error_kind::connect_refused
+                                               : error_kind::connect_failed);
+    return;
+  }
+  w_.keys_.fill(w_.nonce_);
+  wire::base64_encode_to(w_.nonce_, open_->key.data());
+  send_request();
+}
+
+void load_connection::send_request() {
+  // The worker's request head with this connection's key written in.
+  std::string& head = w_.request_head_;
+  std::memcpy(head.data() + w_.key_offset_, open_->key.data(), open_->key.size());
+  while (open_->request_sent < head.size()) {
+    const auto n = ::send(socket_.native_handle(), head.data() + open_->request_sent,
+                          head.size() - open_->request_sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      open_->request_sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // Still connecting (or no room): the handshake's end makes the socket writable.
+      socket_.async_wait(tcp::socket::wait_write,
+                         ready_handler<&load_connection::on_connect_writable>{this});
+      return;
+    }
+    // The TCP handshake failed (refused, unreachable) or the connection went at once.
+    const int e = errno;
+    plain_failed(open_->request_sent == 0 && e == ECONNREFUSED ? error_kind::connect_refused
+                 : open_->request_sent == 0                    ? error_kind::connect_failed
+                                                               : error_kind::handshake_failed);
+    return;
+  }
+  if (open_->connected == clock::time_point()) {
+    open_->connected = clock::now();
+    w_.connect_.record(micros(open_->connected - open_->started));
+  }
+  socket_.async_wait(tcp::socket::wait_read,
+                     ready_handler<&load_connection::on_response_readable>{this});
+}
+
+void load_connection::on_connect_writable(error_code ec) {
+  if (ec) {
+    plain_failed(error_kind::connect_failed);
+    return;
+  }
+  int error = 0;
+  socklen_t size = sizeof error;
+  if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_ERROR, &error, &size) != 0) {
+    error = errno;
+  }
+  if (error != 0) {
+    plain_failed(error == ECONNREFUSED ? error_kind::connect_refused : error_kind::connect_failed);
+    return;
+  }
+  send_request();
+}
+
+void load_connection::on_response_readable(error_code ec) {
+  // Read until the head is complete or the socket is empty (readiness is edge-triggered).
+  auto& buffer = w_.read_buffer_;
+  while (!ec) {
+    const std::size_t n = receive_some(socket_.native_handle(), buffer, ec);
+    if (would_block(ec)) {
+      socket_.async_wait(tcp::socket::wait_read,
+                         ready_handler<&load_connection::on_response_readable>{this});
+      return;
+    }
+    if (ec) break;
+    w_.stats_.bytes_read_all.add(n);
+    auto& parser = open_->parser ? *open_->parser : w_.response_parser_;
+    std::size_t used = 0;
+    const auto status =
+        parser.feed(std::string_view(reinterpret_cast<const char*>(buffer.data()), n), used);
+    if (status == wire::parse_status::need_more) {
+      // Rare: the 101 comes in pieces. This connection keeps the parser from here on.
+      if (!open_->parser) {
+        open_->parser = std::make_unique<wire::response_parser>(std::move(w_.response_parser_));
+        w_.response_parser_ = wire::response_parser();
+      }
+      continue;
+    }
+    if (status == wire::parse_status::error) break;
+    // The worker's request as this connection sent it, to check the 101 against.
+    w_.request_template_.headers.fields[w_.key_field_].value.assign(open_->key.data(),
+                                                                    open_->key.size());
+    const bool valid = wire::validate_response(w_.request_template_, parser.message()).ok;
+    if (!open_->parser) parser.reset();
+    if (!valid) break;
+    plain_up(std::span<std::uint8_t>(buffer.data() + used, n - used));
+    return;
+  }
+  // The stream ended or failed, or the 101 was malformed or wrong.
+  plain_failed(error_kind::handshake_failed);
+}
+
+void load_connection::plain_failed(error_kind kind) {
+  fail_opening(kind);  // counts nothing more when the failure was counted already
+  open_.reset();
+  came_up(false);
+}
+
+void load_connection::plain_up(std::span<std::uint8_t> early) {
+  w_.upgrade_.record(micros(clock::now() - open_->connected));
+  open_.reset();
+  up_ = true;
+  const auto& o = w_.options_;
+  if (o.model != load_model::idle) {
+    st_ = std::make_unique<connection_state>();
+    st_->timer = std::make_unique<connection_state::timer_type>(w_.ctx_.get_executor());
+  }
+  came_up(true);
+  if (o.model == load_model::idle) {
+    // From here on handlers only; set before the early bytes so that a ping among them is
+    // answered the idle way.
+    idle_ = true;
+    w_.schedule_ping(this);
+  }
+  if (!early.empty()) {
+    w_.read_at_ = clock::now();
+    on_bytes(early);
+  }
+  if (idle_) settle_state();
+  on_readable({});
+  if (!idle_) asio::co_spawn(w_.ctx_, serve_messages(), asio::detached);
 }
 
 void load_connection::failed_io(const error_code& ec) {
@@ -246,14 +466,26 @@ asio::awaitable<bool> load_connection::upgrade() {
   co_return true;
 }
 
-asio::awaitable<void> load_connection::run() {
+asio::awaitable<void> load_connection::run_tls() {
   const bool opened = co_await open();
+  if (!came_up(opened)) co_return;
+  if (!st_->early.empty()) {
+    w_.read_at_ = clock::now();
+    auto early = std::move(st_->early);
+    st_->early.clear();
+    on_bytes(early);
+  }
+  asio::co_spawn(w_.ctx_, read_loop(), asio::detached);
+  co_await serve_messages();
+}
+
+bool load_connection::came_up(bool opened) {
   w_.handshake_finished();
   if (!opened) {
     w_.stats_.connect_errors.add();
     abort();
     finished_ = true;
-    co_return;
+    return false;
   }
   w_.stats_.connections_up.add();
   w_.stats_.connections_established.add();
@@ -274,26 +506,14 @@ asio::awaitable<void> load_connection::run() {
   } else {
     next_ping_ = now + o.ping_interval;
   }
+  return true;
+}
 
-  if (!st_->early.empty()) {
-    w_.read_at_ = clock::now();
-    auto early = std::move(st_->early);
-    st_->early.clear();
-    on_bytes(early);
-  }
-  if (o.model == load_model::idle && !tls_) {
-    // From here on handlers only: the coroutine frames go away with this return.
-    start_idle();
-    co_return;
-  }
-  if (tls_) {
-    asio::co_spawn(w_.ctx_, read_loop(), asio::detached);
-  } else {
-    on_readable({});
-  }
+asio::awaitable<void> load_connection::serve_messages() {
   co_await write_loop();
 
   // Close politely when we can: a close frame, then a short wait for the peer's answer.
+  const auto& o = w_.options_;
   if (!failed_ && !peer_gone_) {
     closing_ = true;
     std::uint8_t code[2] = {0x03, 0xE8};  // 1000 normal closure
@@ -369,7 +589,7 @@ asio::awaitable<bool> load_connection::flush() {
     std::size_t done = 0;
     while (done < s.wlen) {
       const std::size_t n =
-          socket_.write_some(asio::buffer(s.wbuf.data() + done, s.wlen - done), ec);
+          send_some(socket_.native_handle(), s.wbuf.data() + done, s.wlen - done, ec);
       done += n;
       if (!ec) continue;
       if (!would_block(ec)) break;
@@ -388,29 +608,15 @@ asio::awaitable<bool> load_connection::flush() {
 
 asio::awaitable<std::span<std::uint8_t>> load_connection::read_some(error_code& ec) {
   ec = {};
-  if (tls_) {
-    try {
-      auto& rbuf = st_->rbuf;
-      const std::size_t n = co_await tls_->read_some(rbuf);
-      std::span<std::uint8_t> got(rbuf.data(), n);
-      if (n == rbuf.size() && rbuf.size() < max_read_buffer) rbuf.resize(rbuf.size() * 2);
-      co_return got;
-    } catch (const boost::system::system_error& e) {
-      ec = e.code();
-      co_return std::span<std::uint8_t>();
-    }
-  }
-  // Read first and wait only when nothing is there: the socket's readiness is edge-triggered,
-  // so waiting is only safe once a read has found it empty. The shared buffer is used up by the
-  // caller before anything else can run on this thread.
-  auto& buffer = w_.read_buffer_;
-  for (;;) {
-    const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
-    if (!ec) co_return std::span<std::uint8_t>(buffer.data(), n);
-    if (!would_block(ec)) co_return std::span<std::uint8_t>();
-    co_await socket_.async_wait(tcp::socket::wait_read,
-                                asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return std::span<std::uint8_t>();
+  try {
+    auto& rbuf = st_->rbuf;
+    const std::size_t n = co_await tls_->read_some(rbuf);
+    std::span<std::uint8_t> got(rbuf.data(), n);
+    if (n == rbuf.size() && rbuf.size() < max_read_buffer) rbuf.resize(rbuf.size() * 2);
+    co_return got;
+  } catch (const boost::system::system_error& e) {
+    ec = e.code();
+    co_return std::span<std::uint8_t>();
   }
 }
 
@@ -503,13 +709,14 @@ void load_connection::on_readable(error_code ec) {
       asio::post(w_.ctx_, [this] { on_readable({}); });
       return;
     }
-    const std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+    const std::size_t n = receive_some(socket_.native_handle(), buffer, ec);
     if (!ec) {
       w_.stats_.bytes_read_all.add(n);
       w_.read_at_ = clock::now();
       on_bytes(std::span<std::uint8_t>(buffer.data(), n));
     } else if (would_block(ec)) {
-      socket_.async_wait(tcp::socket::wait_read, ready_handler<false>{this});
+      socket_.async_wait(tcp::socket::wait_read,
+                         ready_handler<&load_connection::on_readable>{this});
       return;
     }
   }
@@ -671,14 +878,6 @@ void load_connection::on_control(std::uint8_t opcode) {
   }
 }
 
-void load_connection::start_idle() {
-  idle_ = true;
-  st_->timer.reset();  // the opening deadline was cancelled; pings come from the worker's walker
-  w_.schedule_ping(this);
-  settle_state();
-  on_readable({});
-}
-
 bool load_connection::ping(clock::time_point now) {
   if (finished_ || failed_ || peer_gone_ || closing_) return false;
   const std::uint64_t t = nanos_since(w_.timing_.epoch, now);
@@ -709,7 +908,7 @@ void load_connection::send_control(std::uint8_t opcode, std::span<const std::uin
   std::size_t done = 0;
   if (!writing_) {
     error_code ec;
-    done = socket_.write_some(asio::buffer(frame.data(), total), ec);
+    done = send_some(socket_.native_handle(), frame.data(), total, ec);
     if (ec && !would_block(ec)) {
       failed_io(ec);
       idle_finish();
@@ -725,7 +924,7 @@ void load_connection::send_control(std::uint8_t opcode, std::span<const std::uin
   s.wlen += total - done;
   if (!writing_) {
     writing_ = true;
-    socket_.async_wait(tcp::socket::wait_write, ready_handler<true>{this});
+    socket_.async_wait(tcp::socket::wait_write, ready_handler<&load_connection::on_writable>{this});
   }
 }
 
@@ -735,13 +934,13 @@ void load_connection::on_writable(error_code ec) {
   auto& s = *st_;
   std::size_t done = 0;
   while (!ec && done < s.wlen) {
-    done += socket_.write_some(asio::buffer(s.wbuf.data() + done, s.wlen - done), ec);
+    done += send_some(socket_.native_handle(), s.wbuf.data() + done, s.wlen - done, ec);
   }
   if (ec && would_block(ec)) {
     std::memmove(s.wbuf.data(), s.wbuf.data() + done, s.wlen - done);
     s.wlen -= done;
     writing_ = true;
-    socket_.async_wait(tcp::socket::wait_write, ready_handler<true>{this});
+    socket_.async_wait(tcp::socket::wait_write, ready_handler<&load_connection::on_writable>{this});
     return;
   }
   s.wlen = 0;

@@ -9,6 +9,11 @@
 // for writability only when the socket buffer is full. wss:// connections go through the TLS
 // stream with a read buffer of their own.
 //
+// Plain TCP connections open with handlers, not coroutines, and with as few system calls as the
+// kernel allows: a non-blocking socket, connect(), the request sent at once (over loopback the
+// TCP handshake is complete when connect() returns; otherwise it waits for writability), then
+// a wait for the 101. Their deadline is watched by the worker, not by a timer of their own.
+//
 // Idle plain-TCP connections (--idle over ws://) hold as little as possible: once up, no
 // coroutine, no timer and no connection_state of their own; their worker's ping walker sends
 // their pings, a ping from the server is answered at once, and the close at the end is sent from
@@ -44,8 +49,13 @@ class load_connection {
   load_connection(load_worker& worker, std::size_t id);
   ~load_connection();
 
-  // The whole life of the connection, or (idle plain TCP) until it is up; never throws.
-  boost::asio::awaitable<void> run();
+  // Starts opening: handlers for plain TCP, a coroutine for TLS; never throws.
+  void start();
+  // Plain TCP while opening: when it times out (its worker watches the deadline).
+  bool opening() const { return open_ != nullptr; }
+  std::chrono::steady_clock::time_point open_deadline() const;
+  // The opening deadline passed: give up (counted as a timeout).
+  void open_timed_out();
   // Wakes the writer (new credits, a pong to send, the end moved, the drain over); an idle
   // connection sends its close once the drain is over.
   void wake();
@@ -69,10 +79,28 @@ class load_connection {
   using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                        boost::asio::io_context::executor_type>;
 
+  struct opening_state;
+
+  // TLS: the whole life of the connection.
+  boost::asio::awaitable<void> run_tls();
   boost::asio::awaitable<bool> open();
   boost::asio::awaitable<bool> connect_tcp();
   boost::asio::awaitable<bool> upgrade();
+  // After the opening handshake (or its failure): counts it; false when it failed.
+  bool came_up(bool opened);
+  // Message modes once up: the writer, then the polite close and the bookkeeping.
+  boost::asio::awaitable<void> serve_messages();
   boost::asio::awaitable<void> write_loop();
+
+  // Plain TCP opening, handler-driven.
+  void open_plain();
+  void on_connect_writable(boost::system::error_code ec);
+  // Sends (the rest of) the request; waits for writability while the TCP handshake runs.
+  void send_request();
+  void on_response_readable(boost::system::error_code ec);
+  // The 101 was valid: up, then the mode's own way of running; `early` came right after it.
+  void plain_up(std::span<std::uint8_t> early);
+  void plain_failed(error_kind kind);
   // TLS: a coroutine that reads and decodes until the stream ends.
   boost::asio::awaitable<void> read_loop();
   // Plain TCP: reads until the socket is empty, then waits for readability with a plain
@@ -81,8 +109,8 @@ class load_connection {
   void reading_over(const boost::system::error_code& ec);
   // Writes the queued bytes; false (and the connection failed unless it is closing) on error.
   boost::asio::awaitable<bool> flush();
-  // Reads what is there: plain TCP into the worker's shared buffer, TLS into rbuf. An empty
-  // span with ec set when the stream ended or failed.
+  // TLS: reads what is there into rbuf. An empty span with ec set when the stream ended or
+  // failed. (Plain TCP reads in on_readable() and on_response_readable().)
   boost::asio::awaitable<std::span<std::uint8_t>> read_some(boost::system::error_code& ec);
   boost::asio::awaitable<void> wait_until(std::chrono::steady_clock::time_point when);
   // Appends one masked frame with a payload written by `fill` (called with the plain payload
@@ -100,14 +128,12 @@ class load_connection {
   void fail_opening(error_kind kind);
   void failed_io(const boost::system::error_code& ec);
 
-  // Idle plain TCP, handler-driven once up.
-  void start_idle();
   // Sends one control frame now; what the socket does not take waits in a state's wbuf.
   void send_control(std::uint8_t opcode, std::span<const std::uint8_t> payload);
   void on_writable(boost::system::error_code ec);
-  // The completion handler of a wait for readability (or writability), its memory from the
+  // The completion handler of a wait for readiness, calling `Then`, its memory from the
   // worker's op_pool.
-  template <bool Write>
+  template <void (load_connection::*Then)(boost::system::error_code)>
   struct ready_handler;
   // Sends the close at the end, or finishes a connection that failed or whose peer went.
   void idle_step();
@@ -123,6 +149,7 @@ class load_connection {
   socket_type socket_;  // plain TCP, and while connecting
   std::unique_ptr<net::tls_stream> tls_;
   std::unique_ptr<connection_state> st_;
+  std::unique_ptr<opening_state> open_;  // plain TCP, while opening
   std::chrono::steady_clock::time_point next_ping_;
   std::uint32_t id_;
   bool waiting_ = false;

@@ -10,6 +10,7 @@
 
 #include "harness/load/load_connection.hpp"
 #include "harness/load/pacing_schedule.hpp"
+#include "harness/wire/handshake.hpp"
 
 namespace wsprobe::load {
 namespace asio = boost::asio;
@@ -46,6 +47,17 @@ load_worker::load_worker(const load_options& options,
       end_(timing.end),
       last_up_(timing.epoch) {
   read_buffer_.resize(read_buffer_size);
+  if (!options_.url.secure) {
+    // A placeholder key marks where each connection writes its own.
+    const std::string placeholder(key_size, 'A');
+    request_template_ =
+        wire::make_client_request(options_.url.host_header(), options_.url.target, placeholder);
+    request_head_ = wire::serialize(request_template_);
+    const std::string field = "\r\nSec-WebSocket-Key: " + placeholder;
+    key_offset_ = request_head_.find(field) + field.size() - key_size;
+    const auto& fields = request_template_.headers.fields;
+    while (fields[key_field_].name != "Sec-WebSocket-Key") ++key_field_;
+  }
   if (options_.url.secure) tls_ = net::make_client_tls_context(options_.tls);
   connections_.reserve(ids_.size());
 }
@@ -155,7 +167,7 @@ asio::awaitable<void> load_worker::launch() {
     if (sending_over()) break;
     connections_.push_back(std::make_unique<load_connection>(*this, ids_[j]));
     ++pending_handshakes_;
-    asio::co_spawn(ctx_, connections_.back()->run(), asio::detached);
+    connections_.back()->start();
   }
   launching_done_ = true;
 }
@@ -174,6 +186,13 @@ asio::awaitable<void> load_worker::supervise() {
     if (now >= next_publish) {
       publish_interval();
       next_publish += std::chrono::seconds(1);
+    }
+    // Plain connections that are still opening past their deadline give up.
+    while (!opening_.empty()) {
+      load_connection* c = opening_.front();
+      if (c->opening() && now < c->open_deadline()) break;
+      opening_.pop_front();
+      c->open_timed_out();
     }
     if (!drained_ && now >= end_) {
       const bool all_back = std::all_of(connections_.begin(), connections_.end(),

@@ -8,12 +8,14 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "harness/load/connection_state.hpp"
@@ -22,6 +24,8 @@
 #include "harness/load/load_stats.hpp"
 #include "harness/load/masking_key_source.hpp"
 #include "harness/load/op_pool.hpp"
+#include "harness/wire/http_head.hpp"
+#include "harness/wire/http_head_parser.hpp"
 
 namespace wsprobe::load {
 
@@ -36,6 +40,9 @@ struct run_timing {
 
 class load_worker {
  public:
+  // Characters of a Sec-WebSocket-Key: base64 of 16 bytes (RFC 6455 §4.1).
+  static constexpr std::size_t key_size = 24;
+
   // `connection_ids` are this worker's connections out of options.connections (they pick the
   // source address and the phase of the send schedule).
   load_worker(const load_options& options, std::vector<boost::asio::ip::tcp::endpoint> targets,
@@ -100,6 +107,19 @@ class load_worker {
   std::vector<std::uint8_t> read_buffer_;
   std::chrono::steady_clock::time_point read_at_;  // when the bytes being decoded arrived
   std::unique_ptr<connection_state> scratch_;
+  // Plain TCP connections still opening, in the order they started: their deadlines are in
+  // the same order (one timeout for all), so the supervisor looks only at the front.
+  std::deque<load_connection*> opening_;
+  // The opening request of every plain connection, serialized once by harness/wire; each
+  // connection writes its own key at key_offset_ before sending it, and checks the 101 against
+  // request_template_ with its key in field key_field_.
+  wire::http_request request_template_;
+  std::string request_head_;
+  std::size_t key_offset_ = 0;
+  std::size_t key_field_ = 0;
+  std::array<std::uint8_t, 16> nonce_{};
+  // Parses each 101 that arrives whole (almost all of them), reset after each.
+  wire::response_parser response_parser_;
   std::deque<load_connection*> ping_queue_;
   boost::asio::steady_timer ping_timer_{ctx_};
   bool ping_armed_ = false;

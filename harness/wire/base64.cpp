@@ -2,6 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace wsprobe::wire {
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
@@ -16,6 +19,20 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
 std::string base64_encode(std::string_view bytes) {
   return base64_encode(
       std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
+void base64_encode_to(std::span<const std::uint8_t> bytes, char* out) {
+  if (bytes.empty()) return;
+  // EVP_EncodeBlock adds a NUL after the text: encode whole groups into a scratch first when the
+  // caller's buffer holds exactly the text.
+  unsigned char scratch[4 * ((64 + 2) / 3) + 1];
+  while (!bytes.empty()) {
+    const std::size_t take = std::min<std::size_t>(bytes.size(), 48);
+    const int written = EVP_EncodeBlock(scratch, bytes.data(), static_cast<int>(take));
+    std::memcpy(out, scratch, static_cast<std::size_t>(written));
+    out += written;
+    bytes = bytes.subspan(take);
+  }
 }
 
 namespace {

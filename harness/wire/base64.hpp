@@ -14,6 +14,9 @@ namespace wsprobe::wire {
 // Encodes with padding, no line breaks.
 std::string base64_encode(std::span<const std::uint8_t> bytes);
 std::string base64_encode(std::string_view bytes);
+// Writes the encoding of `bytes` (4 * ceil(n / 3) characters, no terminator) to `out`, for hot
+// paths that keep the text in a buffer of their own.
+void base64_encode_to(std::span<const std::uint8_t> bytes, char* out);
 
 // Decodes strictly: length a multiple of 4, only the standard alphabet, '=' only as the last one
 // or two characters, no whitespace. Nonzero bits under the padding are tolerated (RFC 4648 §3.5

@@ -146,4 +146,15 @@ stop_server garbage-idle
 check garbage-idle 'srv["misbehaved"] == 5' 'e["protocol_error"] == 5' \
   'others_zero("protocol_error")' 's["pings_sent"] - 5 <= s["pongs_received"] <= s["pings_sent"]' 's["pongs_received"] >= 10 * 3'
 
+# 5. slow-open: the server accepts nothing for 1.2 s with a listen backlog of 0, so most
+# connects complete only when their SYN is sent again (1 s, then 3 s after the first); their
+# request waits for the socket to become writable. Each 101 then comes in three pieces 20 ms
+# apart.
+start_server slow-open --mode slow-open --after 1.2
+run_load slow-open 0 4.5 --connections 6 --idle --ping-interval 0.2
+stop_server slow-open
+check slow-open "$NO_ERRORS" 's["connections"] == 6 == srv["connections"]' \
+  's["connect_us"]["max"] >= 900000' 's["upgrade_us"]["p50"] >= 30000' \
+  's["pongs_received"] >= 6'
+
 echo "load_hostile_server: all checks passed"

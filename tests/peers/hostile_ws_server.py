@@ -18,6 +18,10 @@ accept order):
                  frame, or a reset (SO_LINGER 0), in turn over the connections it picks.
   garbage        after --after seconds it sends bytes that cannot be a frame (reserved bits,
                  reserved opcode, a masked frame, a long or fragmented ping) then random bytes.
+  slow-open      (every connection) it listens with a backlog of 0 and accepts nothing for
+                 --after seconds, so that the kernel drops most SYNs and the clients' connects
+                 complete only when a SYN is sent again; then it sends each 101 in three pieces
+                 20 ms apart, and echoes normally.
 
 Everything is bounded: the server exits after --lifetime seconds, a stalled connection waits at
 most that long, garbage is a few KiB. On SIGTERM (or at the lifetime) it prints one line
@@ -83,7 +87,7 @@ def read_exact(sock, n):
     return bytes(out)
 
 
-def handshake(sock):
+def handshake(sock, split=False):
     head = bytearray()
     while b"\r\n\r\n" not in head:
         chunk = sock.recv(4096)
@@ -98,10 +102,17 @@ def handshake(sock):
     if key is None:
         raise Closed()
     accept = accept_for(key)
-    sock.sendall(
+    head = (
         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n"
     )
+    if not split:
+        sock.sendall(head)
+        return
+    # Cut inside the status line and inside a field, so that no piece ends a line.
+    for piece in (head[:12], head[12:60], head[60:]):
+        sock.sendall(piece)
+        time.sleep(0.02)
 
 
 def read_frame(sock):
@@ -151,7 +162,7 @@ class Connection:
         self.closed = threading.Event()
         self.outstanding_pings = set()
         self.ping_lock = threading.Lock()
-        self.picked = args.mode != "trickle" and index % args.every == 0
+        self.picked = args.mode not in ("trickle", "slow-open") and index % args.every == 0
         self.up_at = time.monotonic()
 
     def send(self, data):
@@ -278,7 +289,7 @@ class Connection:
         try:
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.sock.settimeout(5)
-            handshake(self.sock)
+            handshake(self.sock, split=self.args.mode == "slow-open")
             count("connections")
             self.up_at = time.monotonic()
             self.serve()
@@ -294,7 +305,7 @@ class Connection:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--mode", required=True, choices=["trickle", "stall", "close-mid-run", "garbage"])
+    p.add_argument("--mode", required=True, choices=["trickle", "stall", "close-mid-run", "garbage", "slow-open"])
     p.add_argument("--every", type=int, default=2, help="misbehave on every Nth connection")
     p.add_argument("--after", type=float, default=1.0, help="seconds after the handshake")
     p.add_argument("--byte-gap", type=float, default=0.0002, help="trickle: seconds per byte")
@@ -314,9 +325,11 @@ def main():
         # fills the client's send buffer, so that its writer has to wait for room.
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024)
     listener.bind(("127.0.0.1", 0))
-    listener.listen(256)
+    listener.listen(0 if args.mode == "slow-open" else 256)
     listener.settimeout(0.2)
     print(f"listening on ws://127.0.0.1:{listener.getsockname()[1]}/", flush=True)
+    if args.mode == "slow-open":
+        stop.wait(args.after)
     index = 0
     while time.monotonic() < deadline and not stop.is_set():
         try:

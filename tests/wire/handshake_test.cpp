@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "harness/wire/base64.hpp"
 #include "harness/wire/handshake.hpp"
@@ -36,6 +39,19 @@ TEST(HandshakeKeys, GeneratedKeysAre16RandomBytes) {
     seen.insert(key);
   }
   EXPECT_EQ(seen.size(), 32u);
+}
+
+TEST(HandshakeKeys, Base64IntoABufferMatchesTheString) {
+  // Every length up to past the encoder's 48-byte chunks, so that chunk seams are crossed.
+  std::vector<std::uint8_t> bytes;
+  for (std::size_t n = 0; n <= 100; ++n) {
+    const std::string expected = base64_encode(std::span<const std::uint8_t>(bytes));
+    std::string got(expected.size() + 2, '#');
+    base64_encode_to(bytes, got.data());
+    EXPECT_EQ(got.substr(0, expected.size()), expected) << n;
+    EXPECT_EQ(got.substr(expected.size()), "##") << "wrote past the text, n = " << n;
+    bytes.push_back(static_cast<std::uint8_t>(n * 37 + 11));
+  }
 }
 
 TEST(HandshakeKeys, Base64IsStrict) {
