@@ -302,12 +302,12 @@ void load_connection::on_response_readable(error_code ec) {
       }
       continue;
     }
-    if (status == wire::parse_status::error) break;
     // The worker's request as this connection sent it, to check the 101 against.
     w_.request_template_.headers.fields[w_.key_field_].value.assign(open_->key.data(),
                                                                     open_->key.size());
-    const bool valid = wire::validate_response(w_.request_template_, parser.message()).ok;
-    if (!open_->parser) parser.reset();
+    const bool valid = status == wire::parse_status::done &&
+                       wire::validate_response(w_.request_template_, parser.message()).ok;
+    if (!open_->parser) parser.reset();  // the worker's, ready for the next connection
     if (!valid) break;
     plain_up(std::span<std::uint8_t>(buffer.data() + used, n - used));
     return;

@@ -157,4 +157,12 @@ check slow-open "$NO_ERRORS" 's["connections"] == 6 == srv["connections"]' \
   's["connect_us"]["max"] >= 900000' 's["upgrade_us"]["p50"] >= 30000' \
   's["pongs_received"] >= 6'
 
+# 6. bad-head: every third connection gets a malformed 101 (in one piece): those fail, and the
+# connections whose 101 is parsed after them still open.
+start_server bad-head --mode bad-head --every 3
+run_load bad-head 1 1 --connections 9 --idle --ping-interval 0.2
+stop_server bad-head
+check bad-head 'srv["misbehaved"] == 3' 'e["handshake_failed"] == 3' \
+  'others_zero("handshake_failed")' 's["connections"] == 6 == srv["connections"]'
+
 echo "load_hostile_server: all checks passed"

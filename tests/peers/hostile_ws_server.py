@@ -22,6 +22,8 @@ accept order):
                  --after seconds, so that the kernel drops most SYNs and the clients' connects
                  complete only when a SYN is sent again; then it sends each 101 in three pieces
                  20 ms apart, and echoes normally.
+  bad-head       the connections it picks get a 101 whose head is malformed (a field line
+                 without a colon), in one piece, and are closed; the others are served normally.
 
 Everything is bounded: the server exits after --lifetime seconds, a stalled connection waits at
 most that long, garbage is a few KiB. On SIGTERM (or at the lifetime) it prints one line
@@ -87,7 +89,7 @@ def read_exact(sock, n):
     return bytes(out)
 
 
-def handshake(sock, split=False):
+def handshake(sock, split=False, bad=False):
     head = bytearray()
     while b"\r\n\r\n" not in head:
         chunk = sock.recv(4096)
@@ -106,6 +108,9 @@ def handshake(sock, split=False):
         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n"
     )
+    if bad:
+        sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade websocket\r\n\r\n")
+        raise Closed()
     if not split:
         sock.sendall(head)
         return
@@ -163,6 +168,7 @@ class Connection:
         self.outstanding_pings = set()
         self.ping_lock = threading.Lock()
         self.picked = args.mode not in ("trickle", "slow-open") and index % args.every == 0
+        self.bad_head = self.picked and args.mode == "bad-head"
         self.up_at = time.monotonic()
 
     def send(self, data):
@@ -289,7 +295,9 @@ class Connection:
         try:
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.sock.settimeout(5)
-            handshake(self.sock, split=self.args.mode == "slow-open")
+            if self.bad_head:
+                count("misbehaved")
+            handshake(self.sock, split=self.args.mode == "slow-open", bad=self.bad_head)
             count("connections")
             self.up_at = time.monotonic()
             self.serve()
@@ -305,7 +313,7 @@ class Connection:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--mode", required=True, choices=["trickle", "stall", "close-mid-run", "garbage", "slow-open"])
+    p.add_argument("--mode", required=True, choices=["trickle", "stall", "close-mid-run", "garbage", "slow-open", "bad-head"])
     p.add_argument("--every", type=int, default=2, help="misbehave on every Nth connection")
     p.add_argument("--after", type=float, default=1.0, help="seconds after the handshake")
     p.add_argument("--byte-gap", type=float, default=0.0002, help="trickle: seconds per byte")
