@@ -170,12 +170,24 @@ if idle:
     hwm = int(text("idle/hwm_kb", "0") or 0)
     base_hwm = int(text("idle-base/hwm_kb", "0") or 0)
     row("(a) wsprobe peak RSS", f"{hwm / 1024:.1f} MiB",
-        f"{base_hwm / 1024:.1f} MiB with 1 conn" if base else "")
+        f"{base_hwm / 1024:.1f} MiB with 1 conn" if base else "", "", "< 50 MB",
+        hwm * 1024 < 50e6)
     if base and idle["connections"] > 1:
         per = (hwm - base_hwm) * 1024 / (idle["connections"] - 1)
-        row("(a) RSS per connection above the base", f"{per / 1024:.1f} KiB")
+        row("(a) peak RSS per connection above the base", f"{per / 1024:.2f} KiB", "", "",
+            "<= 0.5 KiB", per <= 512)
 else:
     absent("(a) idle connections", why_not("idle"), "all up, 0 errors")
+one_core = summary("connect-1core")
+if one_core:
+    wanted = load("connect-1core/load.json")["params"]["connections"]
+    hs = one_core.get("handshake_rate") or 0
+    errors = error_total(one_core)
+    row("(a) connect+upgrade/s, generator on 1 core", rate(hs),
+        f"{one_core['connections']} of {wanted} up, {errors} errors", "", ">= 25 k/s",
+        hs >= 25000 and errors == 0 and one_core["connections"] == wanted)
+else:
+    absent("(a) connect+upgrade on one core", why_not("connect-1core", "send-only"), ">= 25 k/s")
 
 # --- (b) open loop --------------------------------------------------------------------------
 opened = summary("open")

@@ -4,7 +4,8 @@
 # bench/README.md):
 #   floors  iperf3 bytes/s; bench/tcp_pingpong round-trip p50/p99 (plain TCP, 64 B, 1000/s)
 #   peer    Artillery (npm) against the same echo server: connections/s and messages/s
-#   wsprobe (a) 10,000 idle connections with pings: handshake rate, errors, RSS per connection
+#   wsprobe (a) 10,000 idle connections with pings: handshake rate, errors, RSS per connection;
+#               then connect+upgrade/s of a generator pinned to one core against `serve --sink`
 #           (b) open loop at 50,000 msg/s: achieved vs offered, latencies == messages received
 #           (c) 64 B send-only to `serve --sink`, pinned: msg/s on one core
 #           (d) 16 KiB send-only to `serve --sink`: bytes/s vs iperf3's
@@ -313,6 +314,12 @@ elif start_server sink 0 "$sink_flag" "${pinned_threads[@]}"; then
   sink_url=$server_url
   sink_pid=$server_pid
   watch_pid=$sink_pid
+  # (a) on one core: the same idle connections, opened unpaced (up to 1000 at once) by a
+  # generator pinned to one core, against the sink on the other (it keeps up, the Beast echo
+  # server does not): how many connect+upgrade one core does.
+  say "(a) connect+upgrade on one core: $idle_conns connections, unpaced, to the sink ($pinning)"
+  run_load connect-1core 1 $((secs + 20)) "$sink_url" --idle --connections "$idle_conns" \
+    --max-pending-handshakes 1000 --ping-interval 1 --warmup 1 --duration 1 --threads 1
   say "(c) send-only 64 B to the sink ($pinning)"
   # A rate far above what one core sends: the figure is what it reached.
   run_load sink-64 1 $((secs + 20)) "$sink_url" "$send_only_flag" --connections 1 \
