@@ -178,16 +178,19 @@ if idle:
             "<= 0.5 KiB", per <= 512)
 else:
     absent("(a) idle connections", why_not("idle"), "all up, 0 errors")
-one_core = summary("connect-1core")
+one_core = [s for s in (summary(f"connect-1core-{r}") for r in (1, 2, 3)) if s]
 if one_core:
-    wanted = load("connect-1core/load.json")["params"]["connections"]
-    hs = one_core.get("handshake_rate") or 0
-    errors = error_total(one_core)
-    row("(a) connect+upgrade/s, generator on 1 core", rate(hs),
-        f"{one_core['connections']} of {wanted} up, {errors} errors", "", ">= 25 k/s",
-        hs >= 25000 and errors == 0 and one_core["connections"] == wanted)
+    wanted = load("connect-1core-1/load.json")["params"]["connections"]
+    rates = [s.get("handshake_rate") or 0 for s in one_core]
+    hs = median(rates)
+    errors = sum(error_total(s) for s in one_core)
+    all_up = all(s["connections"] == wanted for s in one_core)
+    row("(a) connect+upgrade/s, generator on 1 core (median)", rate(hs),
+        f"{sum(s['connections'] for s in one_core)} of {wanted * len(one_core)} up, {errors} errors",
+        "", ">= 25 k/s", hs >= 25000 and errors == 0 and all_up)
+    row("  per run", " / ".join(rate(x, "") for x in rates) + " /s")
 else:
-    absent("(a) connect+upgrade on one core", why_not("connect-1core", "send-only"), ">= 25 k/s")
+    absent("(a) connect+upgrade on one core", why_not("connect-1core-1", "send-only"), ">= 25 k/s")
 
 # --- (b) open loop --------------------------------------------------------------------------
 opened = summary("open")
