@@ -98,14 +98,6 @@ std::size_t send_some(int fd, const std::uint8_t* data, std::size_t size, error_
 
 }  // namespace
 
-template <void (load_connection::*Then)(error_code)>
-struct load_connection::ready_handler {
-  using allocator_type = op_allocator<void>;
-  allocator_type get_allocator() const noexcept { return allocator_type(c->w_.ops_); }
-  void operator()(const error_code& ec) const { (c->*Then)(ec); }
-  load_connection* c;
-};
-
 // What a plain TCP connection needs only while it opens.
 struct load_connection::opening_state {
   clock::time_point started;
@@ -117,9 +109,11 @@ struct load_connection::opening_state {
 };
 
 load_connection::load_connection(load_worker& worker, std::size_t id)
-    : w_(worker), socket_(worker.ctx_.get_executor()), id_(static_cast<std::uint32_t>(id)) {}
+    : w_(worker), id_(static_cast<std::uint32_t>(id)) {}
 
-load_connection::~load_connection() = default;
+load_connection::~load_connection() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 void load_connection::start() {
   if (!w_.options_.url.secure) {
@@ -155,12 +149,63 @@ void load_connection::wake() {
 }
 
 void load_connection::abort() {
+  if (open_) {
+    // Plain TCP still opening: that fails it (it did not open in time), which comes back here.
+    plain_failed(error_kind::timeout);
+    return;
+  }
   if (tls_) {
     tls_->close();
-  } else {
+  } else if (connecting_) {
     error_code ignored;
-    socket_.close(ignored);
+    connecting_->close(ignored);
   }
+  if (fd_ >= 0) {
+    ::close(fd_);  // also leaves the worker's epoll instance
+    fd_ = -1;
+    peer_gone_ = true;  // nothing more is read
+  }
+  read_then_ = write_then_ = nullptr;
+  if (waiting_) st_->timer->cancel();  // a writer waiting for room sees the socket gone
+}
+
+void load_connection::on_ready(std::uint32_t events) {
+  if (fd_ < 0) return;  // closed while this batch of events was on its way
+  // Edge-triggered: remember readiness until a read or write finds the socket empty or full.
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
+  if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writable_ = true;
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_side_ending_ = true;
+  if (readable_ && read_then_) std::exchange(read_then_, nullptr)(*this);
+  if (writable_ && write_then_ && fd_ >= 0) std::exchange(write_then_, nullptr)(*this);
+}
+
+void load_connection::when_readable(step then) {
+  if (readable_) {
+    asio::post(w_.ctx_, [this, then] {
+      if (fd_ >= 0) then(*this);
+    });
+  } else {
+    read_then_ = then;
+  }
+}
+
+void load_connection::when_writable(step then) {
+  if (writable_) {
+    asio::post(w_.ctx_, [this, then] {
+      if (fd_ >= 0) then(*this);
+    });
+  } else {
+    write_then_ = then;
+  }
+}
+
+bool load_connection::drained_by(std::size_t n, std::size_t buffer_size) {
+  // A read that did not fill the buffer took everything there was, unless the peer's FIN or an
+  // error was signalled (a read must then see it): the next edge says when more comes, so the
+  // read that would only find the socket empty is skipped.
+  if (n == 0 || n >= buffer_size || read_side_ending_) return false;
+  readable_ = false;
+  return true;
 }
 
 void load_connection::fail(error_kind kind) {
@@ -182,7 +227,7 @@ clock::time_point load_connection::open_deadline() const {
 void load_connection::open_timed_out() {
   if (!open_) return;
   open_timed_out_ = true;
-  abort();  // the pending wait ends with an error, which fails the opening
+  abort();  // fails the opening
 }
 
 void load_connection::open_plain() {
@@ -215,14 +260,15 @@ void load_connection::open_plain() {
     connect_errno = errno;
     ok = false;
   }
-  error_code ec;
-  if (ok) socket_.assign(target.protocol(), fd, ec);
-  if (!ok || ec) {
+  // One registration for the connection's life (the worker's epoll instance).
+  if (ok && !w_.poller_->watch(fd, this)) ok = false;
+  if (!ok) {
     ::close(fd);
     plain_failed(connect_errno == ECONNREFUSED ? error_kind::connect_refused
                                                : error_kind::connect_failed);
     return;
   }
+  fd_ = fd;
   w_.keys_.fill(w_.nonce_);
   wire::base64_encode_to(w_.nonce_, open_->key.data());
   send_request();
@@ -233,8 +279,8 @@ void load_connection::send_request() {
   std::string& head = w_.request_head_;
   std::memcpy(head.data() + w_.key_offset_, open_->key.data(), open_->key.size());
   while (open_->request_sent < head.size()) {
-    const auto n = ::send(socket_.native_handle(), head.data() + open_->request_sent,
-                          head.size() - open_->request_sent, MSG_NOSIGNAL);
+    const auto n = ::send(fd_, head.data() + open_->request_sent, head.size() - open_->request_sent,
+                          MSG_NOSIGNAL);
     if (n > 0) {
       open_->request_sent += static_cast<std::size_t>(n);
       continue;
@@ -242,8 +288,8 @@ void load_connection::send_request() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       // Still connecting (or no room): the handshake's end makes the socket writable.
-      socket_.async_wait(tcp::socket::wait_write,
-                         ready_handler<&load_connection::on_connect_writable>{this});
+      writable_ = false;
+      when_writable([](load_connection& c) { c.on_connect_writable(); });
       return;
     }
     // The TCP handshake failed (refused, unreachable) or the connection went at once.
@@ -257,18 +303,13 @@ void load_connection::send_request() {
     open_->connected = clock::now();
     w_.connect_.record(micros(open_->connected - open_->started));
   }
-  socket_.async_wait(tcp::socket::wait_read,
-                     ready_handler<&load_connection::on_response_readable>{this});
+  when_readable([](load_connection& c) { c.on_response_readable(); });
 }
 
-void load_connection::on_connect_writable(error_code ec) {
-  if (ec) {
-    plain_failed(error_kind::connect_failed);
-    return;
-  }
+void load_connection::on_connect_writable() {
   int error = 0;
   socklen_t size = sizeof error;
-  if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_ERROR, &error, &size) != 0) {
+  if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &size) != 0) {
     error = errno;
   }
   if (error != 0) {
@@ -278,14 +319,15 @@ void load_connection::on_connect_writable(error_code ec) {
   send_request();
 }
 
-void load_connection::on_response_readable(error_code ec) {
+void load_connection::on_response_readable() {
   // Read until the head is complete or the socket is empty (readiness is edge-triggered).
   auto& buffer = w_.read_buffer_;
+  error_code ec;
   while (!ec) {
-    const std::size_t n = receive_some(socket_.native_handle(), buffer, ec);
+    const std::size_t n = receive_some(fd_, buffer, ec);
     if (would_block(ec)) {
-      socket_.async_wait(tcp::socket::wait_read,
-                         ready_handler<&load_connection::on_response_readable>{this});
+      readable_ = false;
+      when_readable([](load_connection& c) { c.on_response_readable(); });
       return;
     }
     if (ec) break;
@@ -300,6 +342,10 @@ void load_connection::on_response_readable(error_code ec) {
         open_->parser = std::make_unique<wire::response_parser>(std::move(w_.response_parser_));
         w_.response_parser_ = wire::response_parser();
       }
+      if (drained_by(n, buffer.size())) {
+        when_readable([](load_connection& c) { c.on_response_readable(); });
+        return;
+      }
       continue;
     }
     // The worker's request as this connection sent it, to check the 101 against.
@@ -309,7 +355,8 @@ void load_connection::on_response_readable(error_code ec) {
                        wire::validate_response(w_.request_template_, parser.message()).ok;
     if (!open_->parser) parser.reset();  // the worker's, ready for the next connection
     if (!valid) break;
-    plain_up(std::span<std::uint8_t>(buffer.data() + used, n - used));
+    const bool drained = drained_by(n, buffer.size());
+    plain_up(std::span<std::uint8_t>(buffer.data() + used, n - used), drained);
     return;
   }
   // The stream ended or failed, or the 101 was malformed or wrong.
@@ -322,7 +369,7 @@ void load_connection::plain_failed(error_kind kind) {
   came_up(false);
 }
 
-void load_connection::plain_up(std::span<std::uint8_t> early) {
+void load_connection::plain_up(std::span<std::uint8_t> early, bool drained) {
   w_.upgrade_.record(micros(clock::now() - open_->connected));
   open_.reset();
   up_ = true;
@@ -343,7 +390,11 @@ void load_connection::plain_up(std::span<std::uint8_t> early) {
     on_bytes(early);
   }
   if (idle_) settle_state();
-  on_readable({});
+  if (drained) {
+    if (!failed_ && !finished_) when_readable([](load_connection& c) { c.on_readable(); });
+  } else {
+    on_readable();
+  }
   if (!idle_) asio::co_spawn(w_.ctx_, serve_messages(), asio::detached);
 }
 
@@ -370,27 +421,29 @@ asio::awaitable<bool> load_connection::connect_tcp() {
   const auto& o = w_.options_;
   const auto& target = w_.targets_[id_ % w_.targets_.size()];
   error_code ec;
-  socket_.open(target.protocol(), ec);
+  connecting_ = std::make_unique<socket_type>(w_.ctx_.get_executor());
+  auto& socket = *connecting_;
+  socket.open(target.protocol(), ec);
   if (!ec && !o.source_ips.empty()) {
     const auto& source = o.source_ips[id_ % o.source_ips.size()];
     // Bind the address only; the port is chosen at connect time, per destination, so that
     // many connections from one address do not exhaust the ephemeral ports (Linux >= 4.2).
     const int one = 1;
-    ::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-    socket_.bind(tcp::endpoint(source, 0), ec);
+    ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    socket.bind(tcp::endpoint(source, 0), ec);
   }
   if (ec) {
     fail_opening(error_kind::connect_failed);
     co_return false;
   }
-  co_await socket_.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
+  co_await socket.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     fail_opening(ec == asio::error::connection_refused ? error_kind::connect_refused
                                                        : error_kind::connect_failed);
     co_return false;
   }
-  socket_.set_option(tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
+  socket.set_option(tcp::no_delay(true), ec);
+  socket.non_blocking(true, ec);
   co_return true;
 }
 
@@ -407,7 +460,8 @@ asio::awaitable<bool> load_connection::open() {
   });
   bool ok = co_await connect_tcp();
   if (ok && o.url.secure) {
-    tls_ = std::make_unique<net::tls_stream>(std::move(socket_), w_.tls_);
+    tls_ = std::make_unique<net::tls_stream>(std::move(*connecting_), w_.tls_);
+    connecting_.reset();
     try {
       co_await tls_->handshake_client(o.url.host);
     } catch (const std::exception&) {
@@ -588,14 +642,21 @@ asio::awaitable<bool> load_connection::flush() {
     // One send() for the whole batch; wait for room only when the socket buffer is full.
     std::size_t done = 0;
     while (done < s.wlen) {
-      const std::size_t n =
-          send_some(socket_.native_handle(), s.wbuf.data() + done, s.wlen - done, ec);
+      if (fd_ < 0) {
+        ec = asio::error::bad_descriptor;  // closed while waiting for room
+        break;
+      }
+      const std::size_t n = send_some(fd_, s.wbuf.data() + done, s.wlen - done, ec);
       done += n;
       if (!ec) continue;
       if (!would_block(ec)) break;
-      co_await socket_.async_wait(tcp::socket::wait_write,
-                                  asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
+      ec = {};
+      // The socket buffer is full: the poller's writability edge (or anything else that wakes
+      // the writer, or the socket's close) ends the wait.
+      writable_ = false;
+      when_writable([](load_connection& c) { c.wake(); });
+      co_await wait_until(clock::now() + std::chrono::hours(1));
+      write_then_ = nullptr;
     }
   }
   s.wlen = 0;
@@ -699,27 +760,34 @@ asio::awaitable<void> load_connection::read_loop() {
   reading_over(ec);
 }
 
-void load_connection::on_readable(error_code ec) {
-  if (finished_) return;
-  // Read first and wait only once a read found the socket empty (readiness is edge-triggered).
-  // A connection that keeps the buffer full yields to the others after a few reads.
+void load_connection::on_readable() {
+  if (finished_ || fd_ < 0) return;
+  // Read until a read finds the socket empty, or did not fill the buffer (drained_by), then
+  // wait for the next edge. A connection that keeps the buffer full yields to the others after
+  // a few reads.
   auto& buffer = w_.read_buffer_;
-  for (int reads = 0; !ec && !failed_ && !finished_; ++reads) {
+  error_code ec;
+  for (int reads = 0; !ec && !failed_ && !finished_ && fd_ >= 0; ++reads) {
     if (reads == 16) {
-      asio::post(w_.ctx_, [this] { on_readable({}); });
+      asio::post(w_.ctx_, [this] { on_readable(); });
       return;
     }
-    const std::size_t n = receive_some(socket_.native_handle(), buffer, ec);
+    const std::size_t n = receive_some(fd_, buffer, ec);
     if (!ec) {
       w_.stats_.bytes_read_all.add(n);
       w_.read_at_ = clock::now();
       on_bytes(std::span<std::uint8_t>(buffer.data(), n));
+      if (drained_by(n, buffer.size()) && !failed_ && !finished_ && fd_ >= 0) {
+        when_readable([](load_connection& c) { c.on_readable(); });
+        return;
+      }
     } else if (would_block(ec)) {
-      socket_.async_wait(tcp::socket::wait_read,
-                         ready_handler<&load_connection::on_readable>{this});
+      readable_ = false;
+      when_readable([](load_connection& c) { c.on_readable(); });
       return;
     }
   }
+  if (fd_ < 0) return;  // closed by its own decoding (a failure): nothing more to read
   if (finished_) return;
   reading_over(ec);
 }
@@ -908,7 +976,7 @@ void load_connection::send_control(std::uint8_t opcode, std::span<const std::uin
   std::size_t done = 0;
   if (!writing_) {
     error_code ec;
-    done = send_some(socket_.native_handle(), frame.data(), total, ec);
+    done = send_some(fd_, frame.data(), total, ec);
     if (ec && !would_block(ec)) {
       failed_io(ec);
       idle_finish();
@@ -924,23 +992,26 @@ void load_connection::send_control(std::uint8_t opcode, std::span<const std::uin
   s.wlen += total - done;
   if (!writing_) {
     writing_ = true;
-    socket_.async_wait(tcp::socket::wait_write, ready_handler<&load_connection::on_writable>{this});
+    writable_ = false;
+    when_writable([](load_connection& c) { c.on_writable(); });
   }
 }
 
-void load_connection::on_writable(error_code ec) {
+void load_connection::on_writable() {
   if (finished_) return;
   writing_ = false;
   auto& s = *st_;
   std::size_t done = 0;
+  error_code ec;
   while (!ec && done < s.wlen) {
-    done += send_some(socket_.native_handle(), s.wbuf.data() + done, s.wlen - done, ec);
+    done += send_some(fd_, s.wbuf.data() + done, s.wlen - done, ec);
   }
   if (ec && would_block(ec)) {
     std::memmove(s.wbuf.data(), s.wbuf.data() + done, s.wlen - done);
     s.wlen -= done;
     writing_ = true;
-    socket_.async_wait(tcp::socket::wait_write, ready_handler<&load_connection::on_writable>{this});
+    writable_ = false;
+    when_writable([](load_connection& c) { c.on_writable(); });
     return;
   }
   s.wlen = 0;

@@ -74,12 +74,16 @@ class load_connection {
   // Idle: sends the ping due at `now`; false once the connection no longer pings.
   bool ping(std::chrono::steady_clock::time_point now);
   std::chrono::steady_clock::time_point next_ping() const { return next_ping_; }
+  // Plain TCP: the worker's readiness_poller reports epoll events of this connection's socket.
+  void on_ready(std::uint32_t events);
 
  private:
   using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
                                                        boost::asio::io_context::executor_type>;
 
   struct opening_state;
+  // What runs once the socket is readable or writable (plain TCP).
+  using step = void (*)(load_connection&);
 
   // TLS: the whole life of the connection.
   boost::asio::awaitable<void> run_tls();
@@ -94,18 +98,26 @@ class load_connection {
 
   // Plain TCP opening, handler-driven.
   void open_plain();
-  void on_connect_writable(boost::system::error_code ec);
+  void on_connect_writable();
   // Sends (the rest of) the request; waits for writability while the TCP handshake runs.
   void send_request();
-  void on_response_readable(boost::system::error_code ec);
-  // The 101 was valid: up, then the mode's own way of running; `early` came right after it.
-  void plain_up(std::span<std::uint8_t> early);
+  void on_response_readable();
+  // The 101 was valid: up, then the mode's own way of running; `early` came right after it,
+  // `drained`: the socket had nothing more.
+  void plain_up(std::span<std::uint8_t> early, bool drained);
   void plain_failed(error_kind kind);
+  // Runs `then` once the socket is readable (writable): at the next edge, or soon when one came
+  // already. One of each at a time.
+  void when_readable(step then);
+  void when_writable(step then);
+  // After a read of n bytes into a buffer of buffer_size: true when it took everything there
+  // was, so that the next read should wait for the next edge.
+  bool drained_by(std::size_t n, std::size_t buffer_size);
   // TLS: a coroutine that reads and decodes until the stream ends.
   boost::asio::awaitable<void> read_loop();
   // Plain TCP: reads until the socket is empty, then waits for readability with a plain
   // handler (no coroutine frames held by an idle connection).
-  void on_readable(boost::system::error_code ec);
+  void on_readable();
   void reading_over(const boost::system::error_code& ec);
   // Writes the queued bytes; false (and the connection failed unless it is closing) on error.
   boost::asio::awaitable<bool> flush();
@@ -130,11 +142,7 @@ class load_connection {
 
   // Sends one control frame now; what the socket does not take waits in a state's wbuf.
   void send_control(std::uint8_t opcode, std::span<const std::uint8_t> payload);
-  void on_writable(boost::system::error_code ec);
-  // The completion handler of a wait for readiness, calling `Then`, its memory from the
-  // worker's op_pool.
-  template <void (load_connection::*Then)(boost::system::error_code)>
-  struct ready_handler;
+  void on_writable();
   // Sends the close at the end, or finishes a connection that failed or whose peer went.
   void idle_step();
   void idle_finish();
@@ -146,12 +154,18 @@ class load_connection {
 
   // Kept small: 10,000 idle connections hold 10,000 of these (docs/load.md).
   load_worker& w_;
-  socket_type socket_;  // plain TCP, and while connecting
+  int fd_ = -1;  // plain TCP, registered with the worker's readiness_poller
+  std::unique_ptr<socket_type> connecting_;  // wss:// until its TLS stream takes it
   std::unique_ptr<net::tls_stream> tls_;
   std::unique_ptr<connection_state> st_;
   std::unique_ptr<opening_state> open_;  // plain TCP, while opening
   std::chrono::steady_clock::time_point next_ping_;
+  step read_then_ = nullptr;
+  step write_then_ = nullptr;
   std::uint32_t id_;
+  bool readable_ = false;          // an edge came and no read has found the socket empty yet
+  bool writable_ = false;          // likewise for writing
+  bool read_side_ending_ = false;  // the peer's FIN, a reset or an error was signalled
   bool waiting_ = false;
   bool open_timed_out_ = false;
   bool idle_ = false;     // handler-driven once up (idle plain TCP)

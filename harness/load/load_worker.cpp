@@ -48,6 +48,9 @@ load_worker::load_worker(const load_options& options,
       last_up_(timing.epoch) {
   read_buffer_.resize(read_buffer_size);
   if (!options_.url.secure) {
+    poller_ = std::make_unique<readiness_poller>(ctx_, [](void* c, std::uint32_t events) {
+      static_cast<load_connection*>(c)->on_ready(events);
+    });
     // A placeholder key marks where each connection writes its own.
     const std::string placeholder(key_size, 'A');
     request_template_ =
@@ -63,8 +66,9 @@ load_worker::load_worker(const load_options& options,
 }
 
 load_worker::~load_worker() {
-  // Sockets go before the io_context that they belong to.
+  // Sockets go before the io_context that they belong to, and the poller that reports them.
   connections_.clear();
+  poller_.reset();
 }
 
 bool load_worker::sending_over() const {
@@ -220,6 +224,7 @@ asio::awaitable<void> load_worker::supervise() {
     co_await sleep_until(timer, std::min(now + supervise_period, next_publish));
   }
   publish_interval();
+  if (poller_) poller_->stop();  // its wait would keep the io_context running
 }
 
 void load_worker::run(clock::time_point hard_stop) {
@@ -229,6 +234,7 @@ void load_worker::run(clock::time_point hard_stop) {
   if (!ctx_.stopped()) {
     // Something outlived the run: close every socket and let the coroutines unwind.
     for (auto& c : connections_) c->abort();
+    if (poller_) poller_->stop();
     ctx_.run_for(std::chrono::milliseconds(200));
   }
   done_.store(true, std::memory_order_release);

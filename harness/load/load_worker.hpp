@@ -23,7 +23,7 @@
 #include "harness/load/load_options.hpp"
 #include "harness/load/load_stats.hpp"
 #include "harness/load/masking_key_source.hpp"
-#include "harness/load/op_pool.hpp"
+#include "harness/load/readiness_poller.hpp"
 #include "harness/wire/http_head.hpp"
 #include "harness/wire/http_head_parser.hpp"
 
@@ -95,8 +95,9 @@ class load_worker {
   std::vector<std::size_t> ids_;
   run_timing timing_;
   std::size_t threads_;
-  op_pool ops_;  // before ctx_: the operations it holds are freed when ctx_ goes
   boost::asio::io_context ctx_{1};
+  // Plain TCP sockets' readiness (after ctx_, whose descriptor it holds).
+  std::unique_ptr<readiness_poller> poller_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
   std::vector<std::unique_ptr<load_connection>> connections_;
   std::size_t pending_handshakes_ = 0;
