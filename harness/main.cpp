@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "harness/cli/commands.hpp"
 
@@ -23,8 +24,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;  // --help/--version are 0; every usage error is 2 (DESIGN.md §2)
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // Every usage error is one line naming the command, and exit code 2 (DESIGN.md §2).
+    std::string command = "wsprobe";
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      command += " " + sub->get_name();
+    }
+    std::fprintf(stderr, "%s: %s (see %s --help)\n", command.c_str(), e.what(), command.c_str());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wsprobe: %s\n", e.what());
     return 2;

@@ -368,24 +368,33 @@ except Exception:
   watch_pid=""
 fi
 
-# (e) against the floor, in alternating rounds: on this kind of machine (a VM with 2 vCPUs) a
-# loopback round trip at 1000/s varies by a factor of 2-4 from one minute to the next, so one
-# floor run and one wsprobe run a minute apart compare the minutes, not the tools. Each round
-# runs the floor, then wsprobe, WSPROBE_BENCH_LATENCY_ROUNDS times (default 3); the table takes
-# the median of the per-round differences.
-latency_rounds=${WSPROBE_BENCH_LATENCY_ROUNDS:-3}
+# (e) against the floor, in rounds: on this kind of machine (a VM with 2 vCPUs) a loopback round
+# trip at 1000/s varies by a factor of 2-4 from one minute to the next, so one floor run and one
+# wsprobe run a minute apart compare the minutes, not the tools. Each round runs wsprobe, the
+# floor, the floor again, then wsprobe (A B B A: a drift within the round affects both alike,
+# and neither always runs first), WSPROBE_BENCH_LATENCY_ROUNDS times (default 4); the table takes
+# the median over rounds of the difference of each round's averages.
+latency_rounds=${WSPROBE_BENCH_LATENCY_ROUNDS:-4}
 latency_secs=${WSPROBE_BENCH_LATENCY_SECONDS:-3}
 pingpong_pin=()
 [[ $pin_cpus == 1 ]] && pingpong_pin=(--server-cpu 0 --client-cpu 1)
+floor_run() {
+  "$pingpong" --count $((latency_secs * 1000)) --rate 1000 --size 64 "${pingpong_pin[@]}" \
+    --json >"$work/pingpong-$1.json" || skip pingpong "tcp_pingpong failed"
+}
+latency_run() {
+  run_load_unwatched "latency-$1" 1 $((latency_secs + 20)) "$server_url" --connections 1 \
+    --rate 1000 --size 64 --warmup 1 --duration "$latency_secs" --threads 1
+}
 if start_server pinned 0 --impl beast "${pinned_threads[@]}"; then
   for ((round = 1; round <= latency_rounds; ++round)); do
     in_budget pingpong || break
-    say "round $round/$latency_rounds: tcp_pingpong, then (e) wsprobe load: 1 connection," \
-      "64 B at 1000/s for $latency_secs s ($pinning)"
-    "$pingpong" --count $((latency_secs * 1000)) --rate 1000 --size 64 "${pingpong_pin[@]}" \
-      --json >"$work/pingpong-$round.json" || skip pingpong "tcp_pingpong failed"
-    run_load_unwatched "latency-$round" 1 $((latency_secs + 20)) "$server_url" --connections 1 \
-      --rate 1000 --size 64 --warmup 1 --duration "$latency_secs" --threads 1
+    say "round $round/$latency_rounds: (e) wsprobe load, tcp_pingpong twice, wsprobe load:" \
+      "1 connection, 64 B at 1000/s for $latency_secs s each ($pinning)"
+    latency_run "$round-a"
+    floor_run "$round-a"
+    floor_run "$round-b"
+    latency_run "$round-b"
   done
 else
   skip latency "the pinned echo server did not start"

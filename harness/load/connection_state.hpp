@@ -2,7 +2,8 @@
 // decoded, the send schedule and the echo bookkeeping. Message-mode and TLS connections keep one
 // for their whole life. An idle plain-TCP connection gives its own up once the handshake is done
 // and decodes each read with its worker's scratch copy; it takes one again only while a frame
-// spans two reads or a write waits for room (docs/load.md, "Memory per connection").
+// spans two reads or a write waits for room (docs/load.md, "Fast targets and flags for
+// benchmarks").
 #pragma once
 
 #include <boost/asio/io_context.hpp>
