@@ -182,7 +182,7 @@ if idle:
             "<= 0.5 KiB", per <= 512)
 else:
     absent("(a) idle connections", why_not("idle"), "all up, 0 errors")
-one_core = [s for s in (summary(f"connect-1core-{r}") for r in (1, 2, 3)) if s]
+one_core = [s for s in (summary(f"connect-1core-{r}") for r in range(1, 6)) if s]
 if one_core:
     wanted = load("connect-1core-1/load.json")["params"]["connections"]
     rates = [s.get("handshake_rate") or 0 for s in one_core]

@@ -317,10 +317,10 @@ elif start_server sink 0 "$sink_flag" "${pinned_threads[@]}"; then
   # (a) on one core: the same idle connections, opened unpaced (up to 1000 at once) by a
   # generator pinned to one core, against the sink on the other (it keeps up, the Beast echo
   # server does not): how many connect+upgrade one core does.
-  # Three runs (a ramp lasts well under a second, so one run is at the mercy of the machine's
+  # Five runs (a ramp lasts well under a second, so one run is at the mercy of the machine's
   # neighbours); the table takes the median.
-  for r in 1 2 3; do
-    say "(a) connect+upgrade on one core, run $r/3: $idle_conns connections, unpaced, to the sink ($pinning)"
+  for r in 1 2 3 4 5; do
+    say "(a) connect+upgrade on one core, run $r/5: $idle_conns connections, unpaced, to the sink ($pinning)"
     run_load "connect-1core-$r" 1 $((secs + 20)) "$sink_url" --idle --connections "$idle_conns" \
       --max-pending-handshakes 1000 --ping-interval 1 --warmup 1 --duration 1 --threads 1
   done
