@@ -51,12 +51,12 @@ load_worker::load_worker(const load_options& options,
     poller_ = std::make_unique<readiness_poller>(ctx_, [](void* c, std::uint32_t events) {
       static_cast<load_connection*>(c)->on_ready(events);
     });
-    // A placeholder key marks where each connection writes its own.
-    const std::string placeholder(key_size, 'A');
+    // A stand-in key marks where each connection writes its own.
+    const std::string stand_in(key_size, 'A');
     request_template_ =
-        wire::make_client_request(options_.url.host_header(), options_.url.target, placeholder);
+        wire::make_client_request(options_.url.host_header(), options_.url.target, stand_in);
     request_head_ = wire::serialize(request_template_);
-    const std::string field = "\r\nSec-WebSocket-Key: " + placeholder;
+    const std::string field = "\r\nSec-WebSocket-Key: " + stand_in;
     key_offset_ = request_head_.find(field) + field.size() - key_size;
     const auto& fields = request_template_.headers.fields;
     while (fields[key_field_].name != "Sec-WebSocket-Key") ++key_field_;
