@@ -180,23 +180,21 @@ void load_connection::on_ready(std::uint32_t events) {
 }
 
 void load_connection::when_readable(step then) {
-  if (readable_) {
-    asio::post(w_.ctx_, [this, then] {
-      if (fd_ >= 0) then(*this);
-    });
-  } else {
-    read_then_ = then;
-  }
+  when_ready(readable_, read_then_, then);
 }
 
 void load_connection::when_writable(step then) {
-  if (writable_) {
-    asio::post(w_.ctx_, [this, then] {
-      if (fd_ >= 0) then(*this);
-    });
-  } else {
-    write_then_ = then;
+  when_ready(writable_, write_then_, then);
+}
+
+void load_connection::when_ready(bool ready, step& slot, step then) {
+  if (!ready) {
+    slot = then;  // on_ready() runs it at the next edge
+    return;
   }
+  asio::post(w_.ctx_, [this, then] {
+    if (fd_ >= 0) then(*this);
+  });
 }
 
 bool load_connection::drained_by(std::size_t n, std::size_t buffer_size) {

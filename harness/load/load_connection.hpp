@@ -110,6 +110,7 @@ class load_connection {
   // already. One of each at a time.
   void when_readable(step then);
   void when_writable(step then);
+  void when_ready(bool ready, step& slot, step then);
   // After a read of n bytes into a buffer of buffer_size: true when it took everything there
   // was, so that the next read should wait for the next edge.
   bool drained_by(std::size_t n, std::size_t buffer_size);
