@@ -24,7 +24,6 @@
 
 #include "harness/net/conn.hpp"
 #include "harness/net/http_exchange.hpp"
-#include "harness/net/tcp_stream.hpp"
 #include "harness/net/tls_context.hpp"
 #include "harness/net/tls_stream.hpp"
 #include "harness/reference/server_config.hpp"
@@ -180,7 +179,7 @@ class sink_thread final : public thread_server {
  private:
   asio::awaitable<void> accept_loop();
   // TLS connections, through the TLS stream.
-  asio::awaitable<void> serve(tcp::socket socket);
+  asio::awaitable<void> serve_tls(tcp::socket socket);
   // Plain TCP, fast: reads go into the thread's one buffer once the socket is readable and are
   // used up before the next wait, so an open connection holds no buffer (a benchmark opens
   // tens of thousands). `early` gets the bytes that came after the request head.
@@ -214,7 +213,7 @@ asio::awaitable<void> sink_thread::accept_loop() {
       continue;
     }
     if (tls_) {
-      asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+      asio::co_spawn(io_, serve_tls(std::move(socket)), asio::detached);
     } else {
       asio::co_spawn(io_, serve_plain(std::move(socket)), asio::detached);
     }
@@ -317,16 +316,12 @@ asio::awaitable<void> sink_thread::serve_plain(tcp::socket socket) {
   socket.close(ec);
 }
 
-asio::awaitable<void> sink_thread::serve(tcp::socket socket) {
+asio::awaitable<void> sink_thread::serve_tls(tcp::socket socket) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
-  std::unique_ptr<net::byte_stream> stream;
-  if (tls_) {
-    stream = std::make_unique<net::tls_stream>(std::move(socket), tls_);
-  } else {
-    stream = std::make_unique<net::tcp_stream>(std::move(socket));
-  }
-  net::byte_stream* raw = stream.get();
+  auto tls = std::make_unique<net::tls_stream>(std::move(socket), tls_);
+  net::tls_stream* raw = tls.get();
+  std::unique_ptr<net::byte_stream> stream = std::move(tls);
   open_.insert(raw);
   struct unregister {
     std::unordered_set<net::byte_stream*>& set;
@@ -336,16 +331,14 @@ asio::awaitable<void> sink_thread::serve(tcp::socket socket) {
 
   net::conn c(std::move(stream));
   try {
-    if (tls_) {
-      co_await net::with_deadline(*raw, handshake_timeout, "TLS handshake",
-                                  static_cast<net::tls_stream*>(raw)->handshake_server());
-    }
+    co_await net::with_deadline(*raw, handshake_timeout, "TLS handshake", raw->handshake_server());
     // The opening handshake (RFC 6455 §4.2), by wire's rules.
     auto request = co_await net::read_http_request(c, handshake_timeout);
     if (request.status != net::read_status::ok) co_return;
     const auto checked = wire::validate_request(request.request);
-    const auto response = checked.ok ? wire::make_accept_response(request.request, checked.accepted)
-                                     : wire::make_reject_response(400, checked.why);
+    const auto response =
+        checked.ok ? wire::make_accept_response(request.request, checked.accepted)
+                   : wire::make_reject_response(checked.status, checked.why, checked.headers);
     const std::string head = wire::serialize(response);
     co_await c.write(std::span(reinterpret_cast<const std::uint8_t*>(head.data()), head.size()));
     if (!checked.ok) co_return;
