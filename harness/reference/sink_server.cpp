@@ -334,7 +334,15 @@ asio::awaitable<void> sink_thread::serve_tls(tcp::socket socket) {
     co_await net::with_deadline(*raw, handshake_timeout, "TLS handshake", raw->handshake_server());
     // The opening handshake (RFC 6455 §4.2), by wire's rules.
     auto request = co_await net::read_http_request(c, handshake_timeout);
-    if (request.status != net::read_status::ok) co_return;
+    if (request.status != net::read_status::ok) {
+      // A head that came whole but does not parse gets 400, as over plain TCP.
+      if (request.status == net::read_status::error && !request.raw.empty()) {
+        const std::string head = wire::serialize(wire::make_reject_response(400, "Bad Request"));
+        co_await c.write(
+            std::span(reinterpret_cast<const std::uint8_t*>(head.data()), head.size()));
+      }
+      co_return;
+    }
     const auto checked = wire::validate_request(request.request);
     const auto response =
         checked.ok ? wire::make_accept_response(request.request, checked.accepted)

@@ -73,6 +73,40 @@ async def main(url):
 asyncio.run(main(sys.argv[1]))
 PYEOF
 
+# 2b. Handshakes the sink refuses, by harness/wire's rules, get their status and headers and are
+# not counted: version 8 gets 426 with Sec-WebSocket-Version: 13, no Upgrade and a head that does
+# not parse get 400.
+refusals() {
+  "$py" - "$1" "$2" <<'PYEOF'
+import socket, ssl, sys
+port, tls = int(sys.argv[1]), sys.argv[2] == "tls"
+good = (b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
+cases = [
+    (good + b"Sec-WebSocket-Version: 8\r\n\r\n", b"HTTP/1.1 426 ", b"\r\nSec-WebSocket-Version: 13\r\n"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Version: 13\r\n\r\n", b"HTTP/1.1 400 ", b""),
+    (b"not a request line\r\n\r\n", b"HTTP/1.1 400 ", b""),
+]
+for request, status, header in cases:
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    if tls:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        s = ctx.wrap_socket(s)
+    s.sendall(request)
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+    s.close()
+    if not answer.startswith(status) or header not in answer:
+        sys.exit(f"{request[:40]!r}: answered {answer!r}, expected {status!r} with {header!r}")
+PYEOF
+}
+refusals "$port" plain || fail "sink refusals over ws://"
+
 # 3. Send-only at a rate the machine keeps up with: achieved = offered, nothing awaited.
 run_load sendonly "--send-only" --connections 8 --rate 4000 --duration 1 --size 100
 check sendonly "$NO_ERRORS" 's["connections"] == 8' 's["messages_sent"] > 3000' \
@@ -92,7 +126,13 @@ sent_bytes="$(summary sendonly bytes_sent)"
 expected="sink: $((1 + 8 + 20)) connections, $((4 + sent)) messages, $((1015 + sent_bytes)) payload bytes received"
 [[ "$line" == "$expected" ]] || fail "sink said '$line', expected '$expected'"
 
-# 6. The Beast echo server on two threads: two listeners, every connection up and echoed.
+# 6. The same refusals over wss:// (the sink's TLS path).
+start_server --sink --tls
+port="$(sed -n 's#^wss://127\.0\.0\.1:\([0-9]*\)/$#\1#p' <<<"$url")"
+refusals "$port" tls || fail "sink refusals over wss://"
+stop_server
+
+# 7. The Beast echo server on two threads: two listeners, every connection up and echoed.
 start_server --impl beast --threads 2
 [[ "$(listeners)" == 2 ]] || fail "beast --threads 2: $(listeners) listeners"
 run_load beast --connections 20 --rate 1000 --duration 1
