@@ -6,9 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -37,15 +39,30 @@ load::stop_flag& stop() {
   return flag;
 }
 
-extern "C" void on_load_interrupt(int) {
-  stop().requested.store(true);
+// When the first interrupt came (CLOCK_MONOTONIC milliseconds; 0: none yet).
+std::atomic<long long> first_interrupt_ms{0};
+
+extern "C" void on_load_interrupt(int sig) {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  const long long ms = now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+  long long none = 0;
+  if (first_interrupt_ms.compare_exchange_strong(none, ms)) {
+    stop().requested.store(true);
+    return;
+  }
+  // One interrupt often arrives twice: Ctrl-C reaches the whole process group, and wrappers such
+  // as timeout(1) pass it on once more. Only a later one is a second request.
+  if (ms - first_interrupt_ms.load() < 500) return;
+  signal(sig, SIG_DFL);
+  raise(sig);  // killed the usual way
 }
 
-// First SIGINT/SIGTERM: stop sending, drain, write the report. A second one kills as usual.
+// First SIGINT/SIGTERM: stop sending, drain, write the report. A second one (at least 0.5 s
+// later) kills as usual.
 void install_interrupt_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_load_interrupt;
-  sa.sa_flags = SA_RESETHAND;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
